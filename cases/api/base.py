@@ -1,0 +1,46 @@
+"""The one base viewset that applies case access to the REST API.
+
+Concrete viewsets declare `queryset = Model.objects.all()`; this class narrows
+it with `.visible_to(user, action)` where the action follows the HTTP method,
+so an object the user may not see, or may not act on, answers 404.
+"""
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, viewsets
+
+from cases.access import Action
+
+METHOD_ACTIONS = {
+    "GET": Action.VIEW, "HEAD": Action.VIEW, "OPTIONS": Action.VIEW,
+    "POST": Action.ADD, "PUT": Action.CHANGE, "PATCH": Action.CHANGE, "DELETE": Action.DELETE,
+}
+
+
+class CaseScopedViewSetMixin:
+    # Extra actions (@action) may name the case action they need: {"release": Action.RELEASE_FIU}
+    action_permissions: dict = {}
+
+    def required_action(self):
+        return self.action_permissions.get(self.action) or METHOD_ACTIONS.get(self.request.method, Action.VIEW)
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user, self.required_action())
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DjangoValidationError):
+            detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            exc = exceptions.ValidationError(detail)
+        elif isinstance(exc, DjangoPermissionDenied):
+            # The object was visible but the action is not allowed by the role: same answer as unknown.
+            exc = exceptions.NotFound()
+        return super().handle_exception(exc)
+
+
+class CaseScopedReadOnlyViewSet(CaseScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class CaseScopedViewSet(CaseScopedViewSetMixin, viewsets.ModelViewSet):
+    """Writes go through `perform_create`/`perform_update`, which concrete viewsets route to services."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]

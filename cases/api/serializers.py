@@ -1,0 +1,161 @@
+from rest_framework import serializers
+
+from cases.access import Action, Handling, Role
+from cases.models import (
+    AuditEvent, Case, CaseMembership, Entity, EntityIdentifier, EntityLink, EvidenceFile, Job, Note, Task, User,
+)
+
+
+class CaseField(serializers.SlugRelatedField):
+    """A case named by its reference, limited to the cases where the user may add records."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "reference")
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return Case.objects.visible_to(self.context["request"].user, Action.ADD)
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    agency = serializers.StringRelatedField()
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "agency"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    lead_agency = serializers.StringRelatedField()
+    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta:
+        model = Case
+        fields = ["reference", "title", "status", "opened_on", "lead_agency", "summary", "tags",
+                  "reference_currency", "created_at", "updated_at"]
+
+
+class CaseOpenSerializer(serializers.Serializer):
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+    reference_currency = serializers.CharField(required=False, max_length=3, default="EUR")
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    user = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = CaseMembership
+        fields = ["id", "case", "user", "role", "since", "until"]
+
+
+class MembershipAddSerializer(serializers.Serializer):
+    case = CaseField()
+    username = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True))
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class HandledFields(serializers.ModelSerializer):
+    case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    origin_agency = serializers.StringRelatedField(read_only=True)
+    created_by = serializers.StringRelatedField(read_only=True)
+    handling = serializers.ChoiceField(choices=Handling.choices, default=Handling.TEAM)
+
+    HANDLED = ["case", "handling", "origin_agency", "fiu_released_at", "created_by", "created_at"]
+
+
+class IdentifierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EntityIdentifier
+        fields = ["kind", "value", "country"]
+
+
+class EntitySerializer(HandledFields):
+    identifiers = IdentifierSerializer(many=True, required=False)
+
+    class Meta:
+        model = Entity
+        fields = ["id", "kind", "name", "role_in_case", "aliases", "sex", "date_of_birth", "nationality",
+                  "country", "description", "identifiers", *HandledFields.HANDLED]
+        read_only_fields = ["fiu_released_at", "created_at"]
+
+
+class LinkSerializer(serializers.ModelSerializer):
+    case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+
+    class Meta:
+        model = EntityLink
+        fields = ["id", "case", "source", "target", "kind", "since", "until", "description"]
+
+
+class NoteSerializer(HandledFields):
+    class Meta:
+        model = Note
+        fields = ["id", "title", "body", *HandledFields.HANDLED]
+        read_only_fields = ["fiu_released_at", "created_at"]
+
+
+class TaskSerializer(HandledFields):
+    assignee = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all(), required=False,
+                                            allow_null=True)
+
+    class Meta:
+        model = Task
+        fields = ["id", "title", "description", "assignee", "due_date", "status", "completed_at",
+                  *HandledFields.HANDLED]
+        read_only_fields = ["completed_at", "fiu_released_at", "created_at"]
+
+
+class EvidenceSerializer(HandledFields):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvidenceFile
+        fields = ["id", "title", "description", "original_name", "content_type", "size", "sha256", "version",
+                  "supersedes", "source", "download_url", *HandledFields.HANDLED]
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        request = self.context.get("request")
+        url = f"/api/evidence/{obj.pk}/download/"
+        return request.build_absolute_uri(url) if request else url
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    case = CaseField()
+    file = serializers.FileField()
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    source = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    handling = serializers.ChoiceField(choices=Handling.choices, default=Handling.TEAM)
+    supersedes = serializers.IntegerField(required=False, allow_null=True)
+
+
+class JobSerializer(serializers.ModelSerializer):
+    case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    started_by = serializers.StringRelatedField()
+    percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Job
+        fields = ["id", "kind", "case", "started_by", "params", "status", "progress_current", "progress_total",
+                  "progress_message", "percent", "result", "result_type", "result_id", "error", "attempts",
+                  "cancel_requested", "created_at", "started_at", "finished_at"]
+        read_only_fields = fields
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "at", "actor_label", "action", "object_type", "object_id", "object_label", "case", "ip",
+                  "details", "hash"]
+        read_only_fields = fields
+
+
+class ReleaseSerializer(serializers.Serializer):
+    reason = serializers.CharField()

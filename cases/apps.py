@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    verbose_name = "Cases and joint teams"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cases import signals  # noqa: F401  (Celery job tracking)
+        from cases.registry import CaseTab, Contributions
+        from cases.selectors import core_summary, core_timeline
+
+        self.contributions = Contributions()
+        self.contributions.timeline.append(core_timeline)
+        self.contributions.summary.append(core_summary)
+        self.contributions.tabs.extend([
+            CaseTab("Summary", "cases:detail", order=0),
+            CaseTab("Team", "cases:team", order=10),
+            CaseTab("People & organisations", "cases:entities", order=20),
+            CaseTab("Notes", "cases:notes", order=30),
+            CaseTab("Tasks", "cases:tasks", order=40),
+            CaseTab("Evidence", "cases:evidence", order=50),
+            CaseTab("Timeline", "cases:timeline", order=60),
+            CaseTab("Jobs", "cases:jobs", order=90),
+            CaseTab("Audit", "cases:audit", action="manage_team", order=99),
+        ])

@@ -1,0 +1,14 @@
+from .people import Agency, User
+from .case import Case, CaseMembership, Tag
+from .records import HandledRecord, CaseRecord
+from .content import Entity, EntityIdentifier, EntityLink, Note, Task
+from .evidence import EvidenceFile
+from .audit import AuditEvent
+from .jobs import Job
+from .notifications import Notification
+
+__all__ = [
+    "Agency", "User", "Case", "CaseMembership", "Tag", "HandledRecord", "CaseRecord",
+    "Entity", "EntityIdentifier", "EntityLink", "Note", "Task", "EvidenceFile", "AuditEvent", "Job",
+    "Notification",
+]

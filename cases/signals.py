@@ -1,0 +1,37 @@
+"""Job rows follow their Celery tasks: written here, not in task bodies."""
+from celery.signals import task_failure, task_postrun, task_prerun, task_success
+
+from cases import jobs
+
+
+def _job_id(kwargs):
+    return (kwargs or {}).get("job_id")
+
+
+@task_prerun.connect
+def on_task_prerun(task_id=None, task=None, args=None, kwargs=None, **extra):
+    job_id = _job_id(kwargs)
+    if job_id is not None and not jobs.job_mark_running(job_id):
+        # The job is finished or was cancelled: the task body sees this and returns.
+        task.request.parallax_skip = True
+
+
+@task_success.connect
+def on_task_success(sender=None, result=None, **extra):
+    job_id = _job_id(getattr(sender.request, "kwargs", None))
+    if job_id is not None and not getattr(sender.request, "parallax_skip", False):
+        jobs.job_mark_succeeded(job_id, result)
+
+
+@task_failure.connect
+def on_task_failure(sender=None, exception=None, kwargs=None, **extra):
+    job_id = _job_id(kwargs)
+    if job_id is not None:
+        jobs.job_mark_failed(job_id, exception)
+
+
+@task_postrun.connect
+def on_task_postrun(**extra):
+    from django.db import close_old_connections
+
+    close_old_connections()

@@ -1,0 +1,3 @@
+"""Case-scoped pages of the finance app, mounted under /cases/<reference>/finance/."""
+app_name = "finance"
+urlpatterns: list = []
