@@ -15,13 +15,15 @@ from cases.access import Action
 
 
 class CaseMixin(LoginRequiredMixin):
-    case_action = Action.VIEW
+    case_action = Action.VIEW  # needed for GET (and for POST unless post_action says otherwise)
+    post_action = None  # e.g. Action.ADD on a list page whose form adds a record
     raise_exception = False  # anonymous visitors go to the login page
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.case = selectors.case_get(user=request.user, reference=kwargs["reference"], action=self.case_action)
+        action = self.post_action if (request.method == "POST" and self.post_action) else self.case_action
+        self.case = selectors.case_get(user=request.user, reference=kwargs["reference"], action=action)
         self.actions = selectors.user_actions(user=request.user, case=self.case)
         return super().dispatch(request, *args, **kwargs)
 

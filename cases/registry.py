@@ -49,6 +49,8 @@ class Contributions:
     global_nav: list[tuple[str, str]] = field(default_factory=list)
     # dossier sections: filled by the dossier issue
     dossier_sections: list = field(default_factory=list)
+    # (case_demo: DemoContext) -> None; `load_demo` calls them in order after the core demo data
+    demo_builders: list[Callable[..., None]] = field(default_factory=list)
 
 
 def contributions() -> Contributions:

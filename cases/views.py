@@ -246,6 +246,7 @@ def _rerender_entity(view, request, pk, **forms_):
 # --- notes ----------------------------------------------------------------------
 
 class NoteListView(CaseMixin, TemplateView):
+    post_action = Action.ADD
     template_name = "cases/note_list.html"
     tab = "cases:notes"
 
@@ -318,6 +319,7 @@ class ReleaseView(CaseMixin, View):
 # --- tasks ------------------------------------------------------------------------
 
 class TaskListView(CaseMixin, TemplateView):
+    post_action = Action.ADD
     template_name = "cases/task_list.html"
     tab = "cases:tasks"
 
@@ -350,6 +352,7 @@ class TaskListView(CaseMixin, TemplateView):
 
 
 class TaskStatusView(CaseMixin, View):
+    case_action = Action.CHANGE
     def post(self, request, reference, pk):
         task = self.get_record(Task, pk)
         form = forms.TaskStatusForm(request.POST)
@@ -364,6 +367,7 @@ class TaskStatusView(CaseMixin, View):
 # --- evidence -----------------------------------------------------------------------
 
 class EvidenceListView(CaseMixin, TemplateView):
+    post_action = Action.ADD
     template_name = "cases/evidence_list.html"
     tab = "cases:evidence"
 
@@ -423,6 +427,7 @@ class EvidenceDownloadView(CaseMixin, View):
 
 
 class EvidenceVerifyView(CaseMixin, View):
+    case_action = Action.ADD
     def post(self, request, reference):
         job = services.evidence_verify_start(case=self.case, by=request.user)
         return redirect("cases:job-detail", reference=self.case.reference, pk=job.pk)

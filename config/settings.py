@@ -121,7 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # A file (not :memory:) so that a real worker process can share the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_parallax.sqlite3")}
+    # One file per test run, so that parallel runs on one machine do not share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("PARALLAX_TEST_DB") or str(VAR_DIR / f"test_parallax_{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------
@@ -258,8 +261,8 @@ if REDIS_URL:
 else:
     # Embedded default: a broker on the filesystem, shared by the web process,
     # the worker and beat. Real messages, real worker, no server.
-    _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    _broker_dir = VAR_DIR / os.environ.get("PARALLAX_BROKER_DIR", "test-broker" if TESTING else "broker")
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -269,7 +272,9 @@ else:
         "store_processed": False,
         "control_folder": str(_broker_dir / "control"),
     }
-CELERY_TASK_ALWAYS_EAGER = False
+# Tests run tasks in-process unless a test starts a real worker (tests/cases/test_worker.py).
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
+CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -300,5 +305,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

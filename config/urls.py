@@ -14,6 +14,8 @@ urlpatterns = [
     path("cases/<str:reference>/seizures/", include("seizures.urls")),
     path("cases/<str:reference>/finance/", include("finance.urls")),
     path("api/", include("cases.api.urls")),
+    path("api/", include("seizures.api.urls")),
+    path("api/", include("finance.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -6,9 +6,10 @@ from .evidence import EvidenceFile
 from .audit import AuditEvent
 from .jobs import Job
 from .notifications import Notification
+from .deconfliction import DeconflictionHit
 
 __all__ = [
     "Agency", "User", "Case", "CaseMembership", "Tag", "HandledRecord", "CaseRecord",
     "Entity", "EntityIdentifier", "EntityLink", "Note", "Task", "EvidenceFile", "AuditEvent", "Job",
-    "Notification",
+    "Notification", "DeconflictionHit",
 ]
