@@ -13,6 +13,8 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("cases/<str:reference>/seizures/", include("seizures.urls")),
     path("cases/<str:reference>/finance/", include("finance.urls")),
+    path("seizures/", include("seizures.global_urls")),
+    path("finance/", include("finance.global_urls")),
     path("api/", include("cases.api.urls")),
     path("api/", include("seizures.api.urls")),
     path("api/", include("finance.api.urls")),
