@@ -51,7 +51,7 @@ def case_open(*, by, title, lead_agency=None, reference="", summary="", tags=(),
               reference_currency="EUR") -> Case:
     """Open a case; its opener becomes lead investigator of the joint team."""
     if not by.agency_id:
-        raise PermissionDenied("Only members of an agency can open a case.")
+        raise ValidationError("Only members of an agency can open a case; this account belongs to none.")
     lead_agency = lead_agency or by.agency
     reference = (reference or "").strip().upper() or _next_reference(lead_agency)
     if Case.objects.filter(reference=reference).exists():

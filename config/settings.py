@@ -173,7 +173,8 @@ USE_TZ = True
 
 # --- Static and uploaded files --------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it, even before collectstatic
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -243,6 +244,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
 }
 SPECTACULAR_SETTINGS = {
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "TITLE": "Parallax API",
     "DESCRIPTION": "Case management and parallel financial investigation for joint firearms task forces.",
     "VERSION": "0.1.0",

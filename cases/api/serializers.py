@@ -7,14 +7,16 @@ from cases.models import (
 
 
 class CaseField(serializers.SlugRelatedField):
-    """A case named by its reference, limited to the cases where the user may add records."""
+    """A case named by its reference, limited to the cases where the user may do `action`
+    (a case outside them is "not found", whether it exists or not)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, action=Action.ADD, **kwargs):
         kwargs.setdefault("slug_field", "reference")
+        self.case_action = action
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        return Case.objects.visible_to(self.context["request"].user, Action.ADD)
+        return Case.objects.visible_to(self.context["request"].user, self.case_action)
 
 
 class UserBriefSerializer(serializers.ModelSerializer):
@@ -53,7 +55,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class MembershipAddSerializer(serializers.Serializer):
-    case = CaseField()
+    case = CaseField(action=Action.MANAGE_TEAM)
     username = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True))
     role = serializers.ChoiceField(choices=Role.choices)
 

@@ -208,7 +208,8 @@ class LinkViewSet(CaseFilterMixin, CaseScopedViewSet):
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)
         if hasattr(serializer, "fields"):
-            visible = Entity.objects.visible_to(self.request.user)
+            # Only entities of cases where the user may add records can be linked.
+            visible = Entity.objects.visible_to(self.request.user, Action.ADD)
             for name in ("source", "target"):
                 if name in serializer.fields:
                     serializer.fields[name].queryset = visible

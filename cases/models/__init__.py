@@ -13,3 +13,6 @@ __all__ = [
     "Entity", "EntityIdentifier", "EntityLink", "Note", "Task", "EvidenceFile", "AuditEvent", "Job",
     "Notification", "DeconflictionHit",
 ]
+from .dossier import Dossier  # noqa: E402  (issue 7)
+
+__all__ += ["Dossier"]
