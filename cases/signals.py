@@ -1,5 +1,5 @@
 """Job rows follow their Celery tasks: written here, not in task bodies."""
-from celery.signals import task_failure, task_postrun, task_prerun, task_success
+from celery.signals import task_failure, task_prerun, task_success
 
 from cases import jobs
 
@@ -29,9 +29,5 @@ def on_task_failure(sender=None, exception=None, kwargs=None, **extra):
     if job_id is not None:
         jobs.job_mark_failed(job_id, exception)
 
-
-@task_postrun.connect
-def on_task_postrun(**extra):
-    from django.db import close_old_connections
-
-    close_old_connections()
+# Closing stale database connections after each task is done by Celery's own Django fixup
+# (celery.fixups.django), which skips eager runs.

@@ -1,3 +1,5 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.access import Action, Handling, Role
@@ -6,6 +8,7 @@ from cases.models import (
 )
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class CaseField(serializers.SlugRelatedField):
     """A case named by its reference, limited to the cases where the user may do `action`
     (a case outside them is "not found", whether it exists or not)."""

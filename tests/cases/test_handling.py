@@ -71,7 +71,7 @@ def test_fiu_release_opens_the_record_to_the_whole_team_and_is_audited(world, no
     assert not Note.objects.visible_to(prosecutor).filter(pk=fiu_note.pk).exists()
     services.record_release_fiu(record=fiu_note, by=world.users["analyst"], reason="FIU consent 12/2026")
     assert Note.objects.visible_to(prosecutor).filter(pk=fiu_note.pk).exists()
-    assert selectors.audit_list(user=world.users["lead"], case=world.case, action_prefix="note.release").exists()
+    assert selectors.audit_list(user=world.users["lead"], case=world.case, action_prefix="fiu.release").exists()
 
 
 def test_only_fiu_members_can_mark_records_fiu(world):

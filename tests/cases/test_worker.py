@@ -1,0 +1,95 @@
+"""A real Celery worker process runs a job end to end (not eager mode).
+
+The worker is started on the same database and broker as the test: SQLite and
+the filesystem broker by default, PostgreSQL and Redis when DATABASE_URL and
+REDIS_URL are set (CI).
+"""
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from cases import services
+from cases.models import Job
+from tests.conftest import build_world
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def database_url():
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(tmp_path, settings):
+    from config.celery import app
+
+    broker_dir = f"test-broker-{os.getpid()}"
+    env = {
+        **os.environ,
+        "PARALLAX_TESTING": "1",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "DATABASE_URL": database_url(),
+        "EVIDENCE_ROOT": str(settings.EVIDENCE_ROOT),
+        "PARALLAX_BROKER_DIR": broker_dir,
+    }
+    # This process sends through the same broker as the worker listens on.
+    app.conf.task_always_eager = False
+    if not os.environ.get("REDIS_URL"):
+        base = Path(os.environ.get("PARALLAX_VAR_DIR", Path(settings.BASE_DIR) / "var")) / broker_dir
+        for sub in ("queue", "processed", "control"):
+            (base / sub).mkdir(parents=True, exist_ok=True)
+        app.conf.broker_transport_options = {
+            **app.conf.broker_transport_options,
+            "data_folder_in": str(base / "queue"), "data_folder_out": str(base / "queue"),
+            "processed_folder": str(base / "processed"), "control_folder": str(base / "control"),
+        }
+        if app._pool is not None:  # connections made with other options must not be reused
+            app._pool.force_close_all()
+            app._pool = None
+    log = tmp_path / "worker.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", "default,imports,analyses,documents",
+         "--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel=INFO"],
+        cwd=settings.BASE_DIR, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
+    )
+    yield process, log
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    app.conf.task_always_eager = True
+
+
+def test_a_real_worker_verifies_the_evidence_of_a_case(worker):
+    process, log = worker
+    world = build_world()
+    lead = world.users["lead"]
+    for i in range(3):
+        services.evidence_upload(case=world.case, by=lead,
+                                 upload=SimpleUploadedFile(f"f{i}.csv", f"a\n{i}\n".encode(), "text/csv"))
+    job = services.evidence_verify_start(case=world.case, by=lead)  # autocommit: enqueued at once
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            break
+        assert process.poll() is None, log.read_text()
+        time.sleep(0.3)
+    assert job.status == Job.Status.SUCCEEDED, f"{job.status} {job.error}\n{log.read_text()[-3000:]}"
+    assert job.result["checked"] == 3 and job.result["problems"] == []
+    assert job.started_at and job.finished_at and job.attempts >= 1
+    assert "evidence_verify_task" in log.read_text()
