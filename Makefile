@@ -37,7 +37,7 @@ run: demo
 	echo ""; \
 	echo "  Parallax is running at http://$(HOST):$(PORT)/"; \
 	echo "  Demo logins (password: $${PARALLAX_DEMO_PASSWORD:-parallax-demo-2026}):"; \
-	$(RUN_ENV) $(BIN)/python manage.py shell -c "from cases.demo import demo_users_table; [print(f'    {u:<18} {r} ({a})') for u, r, a in demo_users_table()]"; \
+	$(RUN_ENV) $(BIN)/python manage.py shell --no-imports -c "from cases.demo import demo_users_table; [print(f'    {u:<18} {r} ({a})') for u, r, a in demo_users_table()]"; \
 	echo "  API docs: http://$(HOST):$(PORT)/api/docs/   Stop with Ctrl-C."; \
 	echo ""; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
