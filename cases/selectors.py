@@ -23,7 +23,8 @@ def case_list(*, user, q="", status="", tag="", action=Action.VIEW):
         qs = qs.filter(status=status)
     if tag:
         qs = qs.filter(tags__name=tag.lower())
-    return qs.annotate(member_count=Count("memberships", filter=Q(memberships__until__isnull=True))).distinct()
+    return qs.annotate(member_count=Count("memberships", filter=Q(memberships__until__isnull=True))).distinct().order_by(
+        "-opened_on", "-id")
 
 
 def case_get(*, user, reference, action=Action.VIEW) -> Case:
