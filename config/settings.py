@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "cases.apps.CasesConfig",
     "seizures.apps.SeizuresConfig",
     "finance.apps.FinanceConfig",
+    "finance.analysis.apps.AnalysisConfig",
+    "finance.recovery.apps.RecoveryConfig",
 ]
 
 MIDDLEWARE = [
