@@ -25,3 +25,9 @@ class CasesConfig(AppConfig):
             CaseTab("Jobs", "cases:jobs", order=90),
             CaseTab("Audit", "cases:audit", action="manage_team", order=99),
         ])
+        # Dossier (issue 7): core sections, its Celery task, and the case tab.
+        from cases.dossier import tasks as _dossier_tasks  # noqa: F401
+        from cases.dossier.sections import register_core_sections
+
+        register_core_sections()
+        self.contributions.tabs.append(CaseTab("Dossier", "cases:dossiers", action="export", order=85))

@@ -37,3 +37,8 @@ urlpatterns = [
     path(case + "jobs/<int:pk>/", views.JobDetailView.as_view(), name="job-detail"),
     path(case + "jobs/<int:pk>/cancel/", views.JobCancelView.as_view(), name="job-cancel"),
 ]
+
+# --- dossier (issue 7) -------------------------------------------------------
+from cases.dossier.urls import urlpatterns as dossier_urlpatterns  # noqa: E402
+
+urlpatterns += dossier_urlpatterns

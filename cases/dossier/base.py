@@ -131,6 +131,10 @@ class DossierSection:
     def collect(self, case, user, period: Period) -> SectionContent:
         raise NotImplementedError
 
+    def finish(self, content: SectionContent, collected: list) -> None:
+        """Optional: adjust `content` once every selected section is collected
+        (`collected` is a list of (section, SectionContent)). Summary and chronology use it."""
+
     # Optional hooks for `tests/benchmarks/bench_dossier.py` and demos: build a lot of
     # this section's data in `case` by `user` (through the app's services).
     def bench_build(self, case, user, scale: dict) -> dict:
