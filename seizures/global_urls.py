@@ -1,3 +1,11 @@
 """Pages of the seizures app outside a single case (mounted at /seizures/ in config/urls.py)."""
+from django.urls import path
+
+from seizures import views
+
 app_name = "seizures-global"
-urlpatterns: list = []
+urlpatterns = [
+    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("statistics.csv", views.StatisticsCsvView.as_view(), name="statistics-csv"),
+    path("tracing/overdue/", views.OverdueTracingView.as_view(), name="tracing-overdue"),
+]

@@ -1,0 +1,2 @@
+def seizures_demo(demo):
+    pass

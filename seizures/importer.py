@@ -1,0 +1,323 @@
+"""Bulk import of seizure records from CSV or XLSX, one row per firearm.
+
+Rows with the same `seizure_reference` form one seizure. Every row is checked
+before anything is written; one bad cell rejects the whole file, and the
+report names the row and the column. An accepted file is kept as an evidence
+file (SHA-256) and every seizure and firearm points back to it and its row.
+"""
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from cases.access import Action
+from cases.audit import audit_record
+from cases.evidence import remove_stored
+from cases.services import evidence_upload, require
+
+from . import services
+from .models import Firearm, Seizure
+from .models.choices import CriminalContext, LegalBasis, MarkingStatus, RecoveryType, SeizureContext, WeaponType
+
+MAX_ROWS = 5000
+MAX_REPORTED = 200
+
+SEIZURE_COLUMNS = {
+    "seizure_reference": "reference", "occurred_at": "occurred_at", "country": "country", "region": "region",
+    "place": "place", "recovery_type": "recovery_type", "context": "context", "legal_basis": "legal_basis",
+    "legal_basis_detail": "legal_basis_detail", "criminal_context": "criminal_context",
+    "route_departure": "route_departure", "route_transit": "route_transit", "route_destination": "route_destination",
+    "concealment": "concealment", "seizing_officer": "seizing_officer",
+}
+FIREARM_COLUMNS = {
+    "item_number": "item_number", "weapon_type": "weapon_type", "make": "make", "model": "model", "calibre": "calibre",
+    "serial": "serial_as_read", "country_of_manufacture": "country_of_manufacture",
+    "year_of_manufacture": "year_of_manufacture", "import_country": "import_country", "import_year": "import_year",
+    "other_markings": "other_markings", "marking_status": "marking_status", "craft_produced": "craft_produced",
+    "converted": "converted", "converted_from": "converted_from", "printed_3d": "printed_3d",
+    "deactivated": "deactivated", "reactivated": "reactivated", "condition": "condition",
+    "illicit_grounds": "illicit_grounds",
+}
+REQUIRED = ("seizure_reference", "occurred_at", "country", "context", "legal_basis", "weapon_type")
+CHOICES = {
+    "recovery_type": RecoveryType, "context": SeizureContext, "legal_basis": LegalBasis,
+    "criminal_context": CriminalContext, "weapon_type": WeaponType, "marking_status": MarkingStatus,
+}
+BOOLEANS = ("craft_produced", "converted", "printed_3d", "deactivated", "reactivated")
+INTEGERS = ("year_of_manufacture", "import_year")
+TEMPLATE_HEADER = list(SEIZURE_COLUMNS) + list(FIREARM_COLUMNS)
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return f"Row {self.row}, column {self.column}: {self.message}" if self.column else f"Row {self.row}: {self.message}"
+
+
+class ImportRejected(ValidationError):
+    """The file was refused; `errors` names every row and column at fault. Nothing was written."""
+
+    def __init__(self, file_name, errors):
+        self.file_name = file_name
+        self.errors = list(errors)
+        shown = "; ".join(str(e) for e in self.errors[:5])
+        more = f" (and {len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
+        super().__init__(f"{file_name}: {len(self.errors)} problem(s), nothing was imported. {shown}{more}")
+
+
+@dataclass
+class ImportResult:
+    evidence: object
+    seizures: list = field(default_factory=list)
+    firearms: list = field(default_factory=list)
+    notices: list = field(default_factory=list)
+
+
+def read_table(upload) -> list[dict]:
+    """Rows as dicts keyed by lower-case header; row numbers follow the file (header = row 1)."""
+    name = (upload.name or "").lower()
+    upload.seek(0)
+    data = upload.read()
+    if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        except Exception as exc:  # a damaged workbook
+            raise ImportRejected(upload.name, [RowError(0, "", f"not a readable Excel workbook ({exc.__class__.__name__})")])
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportRejected(upload.name, [RowError(0, "", "the file is not UTF-8 text; save it as CSV UTF-8")])
+        dialect = csv.excel
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            pass
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    if not rows:
+        raise ImportRejected(upload.name, [RowError(1, "", "the file is empty")])
+    header = [str(h or "").strip().lower().replace(" ", "_") for h in rows[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ImportRejected(upload.name, [RowError(1, c, "required column is missing") for c in missing])
+    unknown = [h for h in header if h and h not in SEIZURE_COLUMNS and h not in FIREARM_COLUMNS]
+    if unknown:
+        raise ImportRejected(upload.name, [RowError(1, h, "unknown column") for h in unknown])
+    out = []
+    for number, values in enumerate(rows[1:], start=2):
+        if not any(v not in (None, "") and str(v).strip() for v in values):
+            continue
+        out.append({"_row": number, **{h: values[i] if i < len(values) else None for i, h in enumerate(header) if h}})
+    if len(out) > MAX_ROWS:
+        raise ImportRejected(upload.name, [RowError(0, "", f"{len(out)} rows; at most {MAX_ROWS} per file")])
+    return out
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _choice(enum, value):
+    text = _text(value)
+    if not text:
+        return ""
+    for key, label in enum.choices:
+        if text.lower() in (key.lower(), label.lower(), key.replace("_", " ").lower()):
+            return key
+    raise ValueError(f"{text!r} is not one of: {', '.join(enum.values)}")
+
+
+def _bool(value):
+    text = _text(value).lower()
+    if text in ("", "0", "no", "n", "false", "f"):
+        return False
+    if text in ("1", "yes", "y", "true", "t", "x"):
+        return True
+    raise ValueError(f"{text!r} is not yes or no")
+
+
+def _datetime(value):
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time(0, 0))
+    else:
+        text = _text(value)
+        moment = parse_datetime(text.replace(" ", "T", 1)) if len(text) > 10 else None
+        if moment is None:
+            day = parse_date(text)
+            if day is None:
+                raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD or YYYY-MM-DD HH:MM)")
+            moment = datetime.combine(day, time(0, 0))
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _convert(column, value):
+    if column in CHOICES:
+        return _choice(CHOICES[column], value)
+    if column in BOOLEANS:
+        return _bool(value)
+    if column in INTEGERS:
+        text = _text(value)
+        if not text:
+            return None
+        if not text.isdigit():
+            raise ValueError(f"{text!r} is not a year")
+        return int(text)
+    if column == "occurred_at":
+        return _datetime(value)
+    if column == "route_transit":
+        return [c.strip().upper() for c in _text(value).replace(";", ",").split(",") if c.strip()]
+    if column in ("country", "route_departure", "route_destination", "country_of_manufacture", "import_country"):
+        return _text(value).upper()
+    return _text(value)
+
+
+def _model_errors(exc, row, columns_by_field):
+    errors = []
+    for name, messages in exc.message_dict.items():
+        column = columns_by_field.get(name, "" if name == "__all__" else name)
+        errors.extend(RowError(row, column, m) for m in messages)
+    return errors
+
+
+def validate_rows(*, case, by, rows):
+    """Convert and check every row; returns (seizure plans, firearm plans, errors)."""
+    errors = []
+    seizures: dict[str, dict] = {}
+    firearms = []
+    seen_items = set()
+    seizure_cols = {v: k for k, v in SEIZURE_COLUMNS.items()}
+    firearm_cols = {v: k for k, v in FIREARM_COLUMNS.items()}
+    existing = set(Seizure.objects.filter(case=case).values_list("reference", flat=True))
+    for raw in rows:
+        number = raw["_row"]
+        converted, bad = {}, False
+        for column, value in raw.items():
+            if column == "_row":
+                continue
+            try:
+                converted[column] = _convert(column, value)
+            except ValueError as exc:
+                errors.append(RowError(number, column, str(exc)))
+                bad = True
+        for column in REQUIRED:
+            if column in converted and converted[column] in ("", None):
+                errors.append(RowError(number, column, "required"))
+                bad = True
+        if bad:
+            continue
+        reference = converted["seizure_reference"]
+        seizure_fields = {SEIZURE_COLUMNS[c]: v for c, v in converted.items() if c in SEIZURE_COLUMNS}
+        seizure_fields.setdefault("recovery_type", RecoveryType.SEIZED)
+        seizure_fields["recovery_type"] = seizure_fields["recovery_type"] or RecoveryType.SEIZED
+        seizure_fields["criminal_context"] = seizure_fields.get("criminal_context") or CriminalContext.UNKNOWN
+        if reference in existing:
+            errors.append(RowError(number, "seizure_reference", f"case {case.reference} already has seizure {reference}; "
+                                                                  "an import adds new seizures only"))
+            continue
+        plan = seizures.get(reference)
+        if plan is None:
+            candidate = Seizure(case=case, created_by=by, seizing_agency=by.agency, **seizure_fields)
+            try:
+                candidate.full_clean(exclude=["seizing_agency"], validate_constraints=False)
+            except ValidationError as exc:
+                errors.extend(_model_errors(exc, number, seizure_cols))
+                continue
+            if candidate.occurred_at > timezone.now():
+                errors.append(RowError(number, "occurred_at", "a seizure cannot be in the future"))
+                continue
+            seizures[reference] = plan = {"row": number, "fields": seizure_fields}
+        else:
+            for name, value in seizure_fields.items():
+                if value not in ("", None, []) and plan["fields"].get(name) not in ("", None, []) \
+                        and plan["fields"][name] != value:
+                    errors.append(RowError(number, seizure_cols.get(name, name),
+                                           f"differs from row {plan['row']} of the same seizure {reference}"))
+        firearm_fields = {FIREARM_COLUMNS[c]: v for c, v in converted.items() if c in FIREARM_COLUMNS}
+        firearm_fields["marking_status"] = firearm_fields.get("marking_status") or MarkingStatus.INTACT
+        firearm = Firearm(case=case, created_by=by, source_row=number, **firearm_fields)
+        try:
+            services._prepare_firearm(firearm)
+            firearm.item_number = firearm.item_number or "pending"
+            firearm.full_clean(exclude=["seizure"], validate_constraints=False)
+        except ValidationError as exc:
+            errors.extend(_model_errors(exc, number, firearm_cols))
+            continue
+        item = firearm_fields.get("item_number")
+        if item:
+            if (reference, item) in seen_items:
+                errors.append(RowError(number, "item_number", f"item {item} appears twice in seizure {reference}"))
+                continue
+            seen_items.add((reference, item))
+        firearms.append({"row": number, "seizure": reference, "fields": firearm_fields})
+    return seizures, firearms, errors
+
+
+def seizure_import(*, case, by, upload) -> ImportResult:
+    """Import a CSV/XLSX of firearms (one per row), all or nothing."""
+    require(by, case, Action.ADD)
+    rows = read_table(upload)
+    if not rows:
+        raise ImportRejected(upload.name, [RowError(2, "", "the file has a header but no rows")])
+    plans, firearm_plans, errors = validate_rows(case=case, by=by, rows=rows)
+    if errors:
+        audit_record(actor=by, action="seizure.import_rejected", case=case,
+                     details={"file": upload.name, "problems": len(errors),
+                              "first": [str(e) for e in errors[:10]]})
+        raise ImportRejected(upload.name, errors[:MAX_REPORTED])
+    upload.seek(0)
+    evidence = None
+    try:
+        with transaction.atomic():
+            evidence = evidence_upload(case=case, by=by, upload=upload, title=f"Seizure import {upload.name}",
+                                       source="Bulk import of seizure records")
+            result = ImportResult(evidence=evidence)
+            seizures = {}
+            for reference, plan in plans.items():
+                seizures[reference] = services.seizure_record(case=case, by=by, source_evidence=evidence,
+                                                              **plan["fields"])
+            for plan in firearm_plans:
+                firearm = services.firearm_record(seizure=seizures[plan["seizure"]], by=by, source_row=plan["row"],
+                                                  **plan["fields"])
+                result.firearms.append(firearm)
+                result.notices.extend(firearm.deconfliction)
+            result.seizures = list(seizures.values())
+            audit_record(actor=by, action="seizure.import", obj=evidence, case=case,
+                         details={"file": upload.name, "sha256": evidence.sha256, "seizures": len(seizures),
+                                  "firearms": len(result.firearms)})
+    except BaseException:
+        # The rows are rolled back; the stored copy of the file goes too, so nothing remains.
+        if evidence is not None:
+            remove_stored(evidence.storage_name)
+        raise
+    return result
+
+
+def template_csv() -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(TEMPLATE_HEADER)
+    writer.writerow(["SZ-100", "2026-03-14 06:40", "HR", "Vukovar-Srijem", "Bajakovo border crossing", "seized",
+                     "border_crossing", "illicit_trafficking", "", "unknown", "RS", "", "HR", "false floor of a lorry",
+                     "Insp. Varga", "SZ-100/F01", "pistol", "Zastava", "CZ99", "9x19mm", "A12-345", "RS", "2004", "",
+                     "", "", "intact", "no", "no", "", "no", "no", "no", "used", "no licence"])
+    return buffer.getvalue()
