@@ -109,12 +109,11 @@ def read_table(upload) -> list[dict]:
     if not rows:
         raise ImportRejected(upload.name, [RowError(1, "", "the file is empty")])
     header = [str(h or "").strip().lower().replace(" ", "_") for h in rows[0]]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise ImportRejected(upload.name, [RowError(1, c, "required column is missing") for c in missing])
-    unknown = [h for h in header if h and h not in SEIZURE_COLUMNS and h not in FIREARM_COLUMNS]
-    if unknown:
-        raise ImportRejected(upload.name, [RowError(1, h, "unknown column") for h in unknown])
+    problems = [RowError(1, c, "required column is missing") for c in REQUIRED if c not in header]
+    problems += [RowError(1, h, "unknown column") for h in header
+                 if h and h not in SEIZURE_COLUMNS and h not in FIREARM_COLUMNS]
+    if problems:
+        raise ImportRejected(upload.name, problems)
     out = []
     for number, values in enumerate(rows[1:], start=2):
         if not any(v not in (None, "") and str(v).strip() for v in values):
