@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two processes by default (the machines have two cores); PYTEST_ARGS="-n 0 -k x" to narrow a run.
+PYTEST_ARGS ?= -n 2
 # The demo runs with DEBUG on the local machine only; production settings come from the environment.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 

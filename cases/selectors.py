@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cases.access import Action, membership_for, role_allows
 from cases.models import (
-    AuditEvent, Case, CaseMembership, Entity, EntityLink, EvidenceFile, Job, Note, Notification, Task,
+    Agency, AuditEvent, Case, CaseMembership, Entity, EntityLink, EvidenceFile, Job, Note, Notification, Task,
 )
 from cases.registry import SummaryCount, TimelineItem, contributions
 
@@ -238,12 +238,20 @@ def aggregate_statistics(*, user):
     for sex, dob in persons.values_list("sex", "date_of_birth"):
         key = (sex or "unknown", age_group(dob))
         by_sex_age[key] = by_sex_age.get(key, 0) + 1
+    def labelled(rows, choices):
+        labels = dict(choices)
+        return {str(labels.get(key, key or "unknown")): n for key, n in rows}
+
+    sex_labels = dict(Entity.Sex.choices)
     return {
-        "cases_by_status": dict(cases.values_list("status").annotate(n=Count("id")).order_by()),
-        "cases_by_lead_agency_kind": dict(cases.values_list("lead_agency__kind").annotate(n=Count("id")).order_by()),
-        "persons_by_role": dict(persons.values_list("role_in_case").annotate(n=Count("id")).order_by()),
+        "cases_by_status": labelled(cases.values_list("status").annotate(n=Count("id")).order_by(), Case.Status.choices),
+        "cases_by_lead_agency_kind": labelled(cases.values_list("lead_agency__kind").annotate(n=Count("id")).order_by(),
+                                              Agency.Kind.choices),
+        "persons_by_role": labelled(persons.values_list("role_in_case").annotate(n=Count("id")).order_by(),
+                                    Entity.CaseRole.choices),
         "persons_by_sex_and_age": [
-            {"sex": sex, "age_group": group, "count": n} for (sex, group), n in sorted(by_sex_age.items())
+            {"sex": str(sex_labels.get(sex, sex)), "age_group": group, "count": n}
+            for (sex, group), n in sorted(by_sex_age.items())
         ],
         "scope": "all cases" if user.is_focal_point else "cases you are a member of",
     }
