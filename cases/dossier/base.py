@@ -138,7 +138,13 @@ class DossierSection:
     # Optional hooks for `tests/benchmarks/bench_dossier.py` and demos: build a lot of
     # this section's data in `case` by `user` (through the app's services).
     def bench_build(self, case, user, scale: dict) -> dict:
-        """Return {"what": count} built; the default builds nothing."""
+        """Build this section's share of the benchmark case through the app's services.
+
+        `scale` holds the target counts ("firearms": 500, "custody_events": 2000,
+        "tracing_requests": 50, "transactions": 100_000, "assets": 200, ...) and
+        "users" (lead, investigator, analyst, prosecutor) and "agencies". Return
+        {"what": count} of what was built (the benchmark reports what is missing);
+        the default builds nothing."""
         return {}
 
     def __repr__(self):

@@ -22,6 +22,8 @@ def bar_chart(values: list[tuple[str, float]], *, width=640, height=200, unit=""
     top, bottom, left, right = (24 if title else 10), 34, 36, 8
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max((v for _, v in values), default=0) or 1
+    if all(float(v).is_integer() for _, v in values):
+        peak = -(-int(peak) // 3) * 3  # whole-number grid lines for counts
     n = max(len(values), 1)
     slot = plot_w / n
     bar_w = max(2.0, slot * 0.7)

@@ -68,7 +68,7 @@ def handling_included(parts) -> list[str]:
 def handling_statement(codes, parts):
     """Human sentences for the cover: which handling codes the dossier holds."""
     agency_ids = {ref["agency"] for _s, c in parts for ref in c.records if ref.get("handling") == Handling.AGENCY and "agency" in ref}
-    agencies = ", ".join(str(a) for a in Agency.objects.filter(pk__in=agency_ids)) or "the requester's agency"
+    agencies = ", ".join(a.name for a in Agency.objects.filter(pk__in=agency_ids)) or "the requester's agency"
     lines = []
     if Handling.TEAM in codes:
         lines.append(("team", "records shared with the whole joint team"))
@@ -77,6 +77,15 @@ def handling_statement(codes, parts):
     if Handling.FIU in codes:
         lines.append(("fiu", "financial intelligence released by the FIU for evidential use"))
     return lines
+
+
+def exclusion_statement(codes):
+    """What the cover says is left out."""
+    left_out = ["records restricted to agencies the requester does not belong to",
+                "financial intelligence the FIU has not released for evidential use"]
+    if Handling.FIU not in codes:
+        left_out[1] = "all financial intelligence (none has been released for evidential use, or none is visible)"
+    return left_out
 
 
 def build_manifest(*, dossier, assembled) -> dict:
@@ -161,6 +170,7 @@ def document_html(*, dossier, assembled, events) -> str:
         "period": assembled.period,
         "sections": numbered,
         "handling_lines": handling_statement(assembled.handling_included, assembled.parts),
+        "left_out": exclusion_statement(assembled.handling_included),
         "manifest_sha256": assembled.manifest_sha256,
         "record_total": sum(len(c.records) for _s, c in assembled.parts),
         "events": events,

@@ -40,7 +40,7 @@ def test_agency_material_appears_for_its_own_agency_and_the_cover_says_so(world,
     text = normalized(pdf_text(pdf))
     assert "Informant statement" in text and "Source CI-17" in text
     assert dossier.handling_included == ["team", "agency", "fiu"]
-    assert f"records restricted to {world.agencies['police']}" in text
+    assert f"records restricted to {world.agencies['police'].name}" in text
 
 
 def test_observer_cannot_obtain_a_dossier(world, content):
