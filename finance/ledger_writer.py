@@ -1,0 +1,309 @@
+"""Turn parsed items into ledger rows, in chunks, inside the caller's transaction.
+
+Accounts and parties are looked up once per import (cached), rows are written
+with bulk inserts, reference-currency amounts come from the stored FX table,
+and transactions that match one already in the ledger from another import
+(same day, amount, currency and a shared account) are flagged as probable
+duplicates instead of being silently doubled.
+"""
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, time as dtime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+
+from finance import parsers
+from finance.models import Account, CryptoMovement, CryptoTransaction, FxRate, Party, Transaction
+from finance.normalize import identifier_normalized, name_normalized
+from finance.parsers import ParsedCrypto, ParsedTransaction, RowError
+
+CHUNK = 2000
+LEDGER_MODELS = (Transaction, Account, Party, CryptoTransaction)
+CENT = Decimal("0.0001")
+
+
+@dataclass
+class WriteResult:
+    rows: int = 0
+    transactions: int = 0
+    crypto: int = 0
+    duplicates: int = 0
+    without_fx: int = 0
+    errors: list = field(default_factory=list)
+    error_total: int = 0
+    new_accounts: list = field(default_factory=list)
+    new_parties: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self):
+        return {"rows": self.rows, "transactions": self.transactions, "crypto_transactions": self.crypto,
+                "probable_duplicates": self.duplicates, "without_fx_rate": self.without_fx,
+                "new_accounts": len(self.new_accounts), "new_parties": len(self.new_parties),
+                "seconds": round(self.seconds, 2)}
+
+
+def _estimate_total(data: bytes, fmt: str) -> int:
+    if fmt == "goaml":
+        return data.count(b"<transaction>") or 1
+    if fmt == "camt053":
+        return data.count(b"<Ntry>") or 1
+    if fmt == "mt940":
+        return data.count(b":61:") or 1
+    if fmt == "xlsx":
+        return 0
+    return max(data.count(b"\n") - 1, 1)
+
+
+class _Writer:
+    def __init__(self, imp):
+        self.imp = imp
+        self.case = imp.case
+        self.reference_currency = (self.case.reference_currency or "EUR").upper()
+        self.accounts: dict[tuple, int] = {}
+        self.parties: dict[tuple, int] = {}
+        self.holders: set[tuple[int, int]] = set()
+        self.fx_cache: dict[tuple, tuple] = {}
+        self.tz = timezone.get_default_timezone()
+        self.result = WriteResult()
+        self.common = dict(case_id=self.case.pk, created_by_id=imp.created_by_id, handling=imp.handling,
+                           origin_agency_id=imp.origin_agency_id, fiu_released_at=imp.fiu_released_at,
+                           fiu_released_by_id=imp.fiu_released_by_id)
+
+    # --- accounts and parties ---------------------------------------------------------
+    def account_ids(self, refs_with_source):
+        """Ids for AccountRefs, creating the missing ones in one insert."""
+        wanted = {}
+        for ref, source in refs_with_source:
+            if ref is None:
+                continue
+            key = (ref.kind, ref.chain, identifier_normalized(ref.identifier))
+            if key not in self.accounts and key not in wanted:
+                wanted[key] = (ref, source)
+        if wanted:
+            existing = Account.objects.filter(case_id=self.case.pk, identifier_normalized__in={k[2] for k in wanted})
+            for acc in existing.values("id", "kind", "chain", "identifier_normalized"):
+                self.accounts[(acc["kind"], acc["chain"], acc["identifier_normalized"])] = acc["id"]
+            missing = [(key, ref, src) for key, (ref, src) in wanted.items() if key not in self.accounts]
+            if missing:
+                created = Account.objects.bulk_create([
+                    Account(**self.common, source_import_id=self.imp.pk, source_row=src[0], source_path=src[1][:300],
+                            kind=ref.kind, identifier=ref.identifier[:120], identifier_normalized=key[2][:120],
+                            is_iban=ref.is_iban, bic=ref.bic[:11], institution=ref.institution[:200],
+                            country=ref.country[:2], currency=ref.currency[:3], chain=ref.chain)
+                    for key, ref, src in missing
+                ])
+                for (key, _ref, _src), account in zip(missing, created):
+                    self.accounts[key] = account.pk
+                    self.result.new_accounts.append(account.pk)
+        return {id(ref): self.accounts[(ref.kind, ref.chain, identifier_normalized(ref.identifier))]
+                for ref, _ in refs_with_source if ref is not None}
+
+    def party_ids(self, refs_with_source):
+        """Parties are per import (name + first identifier); matching across imports is left to resolution."""
+        wanted = {}
+        for ref, source in refs_with_source:
+            if ref is None:
+                continue
+            key = self._party_key(ref)
+            if key not in self.parties and key not in wanted:
+                wanted[key] = (ref, source)
+        if wanted:
+            items = list(wanted.items())
+            created = Party.objects.bulk_create([
+                Party(**self.common, source_import_id=self.imp.pk, source_row=src[0], source_path=src[1][:300],
+                      kind=ref.kind, name=ref.name[:300], name_normalized=key[1], country=(ref.country or "")[:2],
+                      birth_date=ref.birth_date, address=ref.address[:300],
+                      identifiers=[{**i, "normalized": identifier_normalized(i["value"])} for i in ref.identifiers])
+                for key, (ref, src) in items
+            ])
+            for (key, _), party in zip(items, created):
+                self.parties[key] = party.pk
+                self.result.new_parties.append(party.pk)
+        return {id(ref): self.parties[self._party_key(ref)] for ref, _ in refs_with_source if ref is not None}
+
+    @staticmethod
+    def _party_key(ref):
+        first = identifier_normalized(ref.identifiers[0]["value"]) if ref.identifiers else ""
+        return (ref.kind, name_normalized(ref.name) or ref.name.lower()[:300], first)
+
+    # --- money ------------------------------------------------------------------------------
+    def aware(self, value):
+        if isinstance(value, datetime):
+            return value if timezone.is_aware(value) else timezone.make_aware(value, self.tz)
+        return timezone.make_aware(datetime.combine(value, dtime()), self.tz)
+
+    def fx(self, currency, on):
+        if currency == self.reference_currency:
+            return Decimal(1), on
+        key = (currency, on)
+        if key not in self.fx_cache:
+            rate = (FxRate.objects.filter(currency=currency, quote_currency=self.reference_currency, on__lte=on)
+                    .order_by("-on").values_list("rate", "on").first())
+            if rate is None:  # the inverse quote (1 reference = x currency)
+                inverse = (FxRate.objects.filter(currency=self.reference_currency, quote_currency=currency, on__lte=on)
+                           .order_by("-on").values_list("rate", "on").first())
+                rate = (Decimal(1) / inverse[0], inverse[1]) if inverse and inverse[0] else None
+            self.fx_cache[key] = rate
+        return self.fx_cache[key] or (None, None)
+
+    # --- writing -------------------------------------------------------------------------------
+    def write_transactions(self, items: list[ParsedTransaction]):
+        refs = []
+        for item in items:
+            src = (item.source_row, item.source_path)
+            refs += [(item.debit.account, src), (item.credit.account, src)]
+        account_ids = self.account_ids(refs)
+        party_ids = self.party_ids([(p, (i.source_row, i.source_path)) for i in items
+                                    for p in (i.debit.party, i.credit.party)])
+        rows = []
+        for item in items:
+            booked = self.aware(item.booked_at)
+            day = timezone.localtime(booked, self.tz).date()
+            rate, rate_day = self.fx(item.currency, day)
+            if rate is None:
+                self.result.without_fx += 1
+            debit_acc = account_ids.get(id(item.debit.account))
+            credit_acc = account_ids.get(id(item.credit.account))
+            debit_party = party_ids.get(id(item.debit.party))
+            credit_party = party_ids.get(id(item.credit.party))
+            for acc, party in ((debit_acc, debit_party), (credit_acc, credit_party)):
+                if acc and party:
+                    self.holders.add((acc, party))
+            amount = item.amount.quantize(CENT, rounding=ROUND_HALF_UP)
+            rows.append(Transaction(
+                **self.common, source_import_id=self.imp.pk, source_row=item.source_row,
+                source_path=item.source_path[:300], booked_at=booked, value_date=item.value_date, amount=amount,
+                currency=item.currency, amount_reference=(amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+                if rate is not None else None, reference_currency=self.reference_currency,
+                fx_rate=rate, fx_rate_date=rate_day, debit_account_id=debit_acc, credit_account_id=credit_acc,
+                debit_party_id=debit_party, credit_party_id=credit_party, channel=item.channel,
+                reference=item.reference[:500], external_id=item.external_id[:120],
+                match_key=match_key(day, amount, item.currency),
+            ))
+        Transaction.objects.bulk_create(rows, batch_size=CHUNK)
+        self.result.transactions += len(rows)
+
+    def write_crypto(self, items: list[ParsedCrypto]):
+        from finance.parsers import AccountRef
+
+        refs, addr_refs = [], []
+        for item in items:
+            src = (item.source_row, item.source_path)
+            for side in (item.inputs, item.outputs):
+                for address, _value in side:
+                    ref = AccountRef(identifier=address, kind="crypto", chain=item.chain)
+                    addr_refs.append(ref)
+                    refs.append((ref, src))
+        ids = self.account_ids(refs)
+        existing = dict(CryptoTransaction.objects.filter(
+            case_id=self.case.pk, tx_hash__in=[i.tx_hash for i in items]).exclude(source_import_id=self.imp.pk)
+            .values_list("tx_hash", "id"))
+        txs = [CryptoTransaction(
+            **self.common, source_import_id=self.imp.pk, source_row=item.source_row, source_path=item.source_path,
+            chain=item.chain, tx_hash=item.tx_hash, block_time=self.aware(item.block_time),
+            block_height=item.block_height, asset=item.asset, fee=item.fee, model=item.model,
+            probable_duplicate_of_id=existing.get(item.tx_hash)) for item in items]
+        CryptoTransaction.objects.bulk_create(txs, batch_size=CHUNK)
+        self.result.duplicates += sum(1 for t in txs if t.probable_duplicate_of_id)
+        movements, ref_iter = [], iter(addr_refs)
+        for item, tx in zip(items, txs):
+            for side, entries in ((CryptoMovement.Side.INPUT, item.inputs), (CryptoMovement.Side.OUTPUT, item.outputs)):
+                for position, (_address, value) in enumerate(entries):
+                    movements.append(CryptoMovement(**self.common, transaction_id=tx.pk, side=side, position=position,
+                                                    address_id=ids[id(next(ref_iter))], value=value))
+        CryptoMovement.objects.bulk_create(movements, batch_size=CHUNK)
+        self.result.crypto += len(txs)
+
+    def finish(self):
+        if self.holders:
+            through = Account.holders.through
+            through.objects.bulk_create([through(account_id=a, party_id=p) for a, p in self.holders],
+                                        ignore_conflicts=True, batch_size=CHUNK)
+        self.result.duplicates += flag_probable_duplicates(self.imp)
+
+
+def match_key(day, amount, currency) -> str:
+    return f"{day.isoformat()}|{amount.normalize():f}|{currency}"
+
+
+def flag_probable_duplicates(imp) -> int:
+    """Mark this import's transactions that another import already brought into the ledger:
+    same day, amount and currency, and at least one account in common."""
+    mine = Transaction.objects.filter(source_import=imp).values_list("id", "match_key", "debit_account_id",
+                                                                      "credit_account_id")
+    by_key = defaultdict(list)
+    for row in mine.iterator(chunk_size=5000):
+        by_key[row[1]].append(row)
+    flagged = []
+    keys = list(by_key)
+    for start in range(0, len(keys), 1000):
+        others = (Transaction.objects.filter(case_id=imp.case_id, match_key__in=keys[start:start + 1000])
+                  .exclude(source_import=imp).order_by("id")
+                  .values_list("id", "match_key", "debit_account_id", "credit_account_id"))
+        for other_id, key, other_debit, other_credit in others:
+            other_accounts = {other_debit, other_credit} - {None}
+            for row in by_key.get(key, []):
+                if row[0] in {f[0] for f in flagged}:
+                    continue
+                if other_accounts & ({row[2], row[3]} - {None}):
+                    flagged.append((row[0], other_id))
+                    break
+    for tx_id, other_id in flagged:
+        Transaction.objects.filter(pk=tx_id).update(probable_duplicate_of_id=other_id)
+    return len(flagged)
+
+
+def write_import(*, imp, data: bytes, progress) -> WriteResult:
+    """Parse `data` with the import's format and write it; on errors keep parsing to list them all,
+    but stop writing (the caller rolls back)."""
+    started = time.monotonic()
+    writer = _Writer(imp)
+    result = writer.result
+    options = {**imp.options, "format": imp.format}
+    total = _estimate_total(data, imp.format)
+    progress(0, total, "Reading the file")
+    batch_tx, batch_crypto = [], []
+    parse = parsers.parser_for(imp.format)
+    for item in parse(data, imp.original_name, options):
+        if isinstance(item, RowError):
+            result.error_total += 1
+            if len(result.errors) < 5000:
+                result.errors.append(item)
+            batch_tx, batch_crypto = [], []
+            continue
+        result.rows += 1
+        if result.error_total:
+            continue
+        (batch_crypto if isinstance(item, ParsedCrypto) else batch_tx).append(item)
+        if len(batch_tx) >= CHUNK:
+            writer.write_transactions(batch_tx)
+            batch_tx = []
+        if len(batch_crypto) >= CHUNK:
+            writer.write_crypto(batch_crypto)
+            batch_crypto = []
+        if result.rows % 500 == 0:
+            progress(result.rows, max(total, result.rows), f"{result.rows:,} rows read")
+    if not result.error_total:
+        if batch_tx:
+            writer.write_transactions(batch_tx)
+        if batch_crypto:
+            writer.write_crypto(batch_crypto)
+        if result.rows == 0:
+            result.errors.append(RowError("", "(file)", "", "the file holds no transactions"))
+            result.error_total = 1
+        else:
+            writer.finish()
+    result.seconds = time.monotonic() - started
+    progress(max(total, result.rows), max(total, result.rows), "Checking for duplicates" if not result.error_total
+             else f"{result.error_total} problem(s) found")
+    return result
+
+
+def after_import(*, imp, result):
+    """Entity-resolution suggestions and cross-case deconfliction for what the import brought in."""
+    from finance import deconfliction, resolution
+
+    resolution.suggest_for_parties(case=imp.case, by=imp.created_by, party_ids=result.new_parties)
+    deconfliction.check_accounts(case=imp.case, by=imp.created_by, account_ids=result.new_accounts)

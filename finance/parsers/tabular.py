@@ -1,0 +1,345 @@
+"""Generic CSV/XLSX bank exports, read through a column mapping.
+
+`inspect()` looks at a file (encoding, delimiter, decimal separator, date
+format, header) and guesses a mapping the analyst confirms; `parse()` reads
+every row with the confirmed options. Statement-style files hold one own
+account (a column or a fixed value) and a signed amount, a debit/credit
+indicator, or separate debit and credit columns.
+"""
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from datetime import datetime
+
+from finance import validation as v
+
+from .base import AccountRef, FileRejected, ParsedTransaction, PartyRef, RowError, Side, decode_text
+
+# Ledger fields a column can be mapped to: (label, required)
+FIELDS = {
+    "booked_at": ("Booking date", True),
+    "value_date": ("Value date", False),
+    "amount": ("Amount (signed, or with a debit/credit column)", False),
+    "debit_amount": ("Debit amount (money out)", False),
+    "credit_amount": ("Credit amount (money in)", False),
+    "direction": ("Debit/credit indicator", False),
+    "currency": ("Currency", False),
+    "account": ("Own account (IBAN or number)", False),
+    "account_holder": ("Account holder", False),
+    "counterparty_name": ("Counterparty name", False),
+    "counterparty_account": ("Counterparty account (IBAN or number)", False),
+    "counterparty_bic": ("Counterparty BIC", False),
+    "reference": ("Reference / purpose", False),
+    "external_id": ("Transaction id", False),
+    "channel": ("Channel / transaction type", False),
+}
+
+SYNONYMS = {
+    "booked_at": ["booking date", "booked", "date", "transaction date", "posting date", "buchungstag", "buchungsdatum",
+                  "datum", "date operation", "datum knjizenja", "datum transakcije", "fecha", "data"],
+    "value_date": ["value date", "valuta", "wertstellung", "date valeur", "datum valute", "valute"],
+    "amount": ["amount", "betrag", "montant", "iznos", "importe", "value", "sum", "transaction amount"],
+    "debit_amount": ["debit", "debit amount", "withdrawal", "money out", "soll", "isplata", "paid out", "out"],
+    "credit_amount": ["credit", "credit amount", "deposit", "money in", "haben", "uplata", "paid in", "in"],
+    "direction": ["d/c", "dc", "debit/credit", "cdtdbtind", "soll/haben", "s/h", "direction", "dr/cr", "type d/c"],
+    "currency": ["currency", "ccy", "curr", "wahrung", "waehrung", "devise", "valuta iznosa", "moneda"],
+    "counterparty_name": ["counterparty", "counterparty name", "beneficiary", "payee", "name", "empfanger",
+                          "begunstigter", "zahlungspflichtiger", "auftraggeber", "partner", "primatelj",
+                          "platitelj", "beneficiaire", "other party"],
+    "counterparty_account": ["counterparty account", "counterparty iban", "beneficiary account", "beneficiary iban",
+                             "iban counterparty", "kontonummer/iban", "gegenkonto", "racun primatelja", "partner iban",
+                             "other account"],
+    "counterparty_bic": ["counterparty bic", "bic", "swift", "bic (swift-code)", "beneficiary bic"],
+    "account": ["account", "iban", "own account", "account number", "konto", "kontonummer", "auftragskonto",
+                "racun", "compte", "account iban"],
+    "account_holder": ["account holder", "holder", "kontoinhaber", "account name", "vlasnik racuna"],
+    "reference": ["reference", "purpose", "description", "details", "verwendungszweck", "memo", "narrative",
+                  "opis", "libelle", "remittance", "text", "poziv na broj"],
+    "external_id": ["transaction id", "id", "txn id", "reference number", "bank reference", "transaction reference",
+                    "referenz"],
+    "channel": ["channel", "type", "transaction type", "buchungstext", "vrsta", "category"],
+}
+
+CHANNEL_WORDS = [
+    ("cash_deposit", ["cash deposit", "einzahlung", "uplata gotovine", "bareinzahlung", "depot especes", "cash in"]),
+    ("cash_withdrawal", ["atm", "cash withdrawal", "auszahlung", "bargeld", "isplata gotovine", "geldautomat", "cash out"]),
+    ("card", ["card", "pos", "karte", "kartica", "carte"]),
+    ("crypto", ["crypto", "bitcoin", "btc", "exchange"]),
+    ("transfer", ["transfer", "sepa", "wire", "uberweisung", "ueberweisung", "virement", "nalog", "giro"]),
+]
+
+
+def _norm(header: str) -> str:
+    text = unicodedata.normalize("NFKD", str(header or "")).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"\s+", " ", re.sub(r"[_\-.:]+", " ", text)).strip()
+
+
+def header_signature(headers) -> str:
+    return hashlib.sha256("|".join(_norm(h) for h in headers).encode()).hexdigest()
+
+
+def guess_mapping(headers) -> dict:
+    """Ledger field → header, by exact synonym first, then by containment."""
+    normalized = {_norm(h): h for h in headers if str(h or "").strip()}
+    mapping, used = {}, set()
+    for exact in (True, False):
+        for field, words in SYNONYMS.items():
+            if field in mapping:
+                continue
+            for word in words:
+                hit = None
+                for norm, original in normalized.items():
+                    if original in used:
+                        continue
+                    if (norm == word) if exact else (len(word) > 3 and word in norm):
+                        hit = original
+                        break
+                if hit:
+                    mapping[field] = hit
+                    used.add(hit)
+                    break
+    if "amount" in mapping and ("debit_amount" in mapping or "credit_amount" in mapping):
+        # A single signed column wins only when there is no split pair.
+        if "debit_amount" in mapping and "credit_amount" in mapping:
+            mapping.pop("amount")
+        else:
+            mapping.pop("debit_amount", None)
+            mapping.pop("credit_amount", None)
+    return mapping
+
+
+# --- reading rows --------------------------------------------------------------------
+
+def _sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in ",;\t|"}
+        return max(counts, key=counts.get)
+
+
+def _rows_csv(data: bytes, name: str, options: dict):
+    text, encoding = decode_text(data, name)
+    options.setdefault("encoding", encoding)
+    if "delimiter" not in options:
+        options["delimiter"] = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=options["delimiter"])
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise FileRejected(f"“{name}”: line {reader.line_num} cannot be read as CSV ({exc}); the file may be truncated.") from None
+
+
+def _rows_xlsx(data: bytes, name: str, options: dict):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileRejected(f"“{name}” is not a readable Excel workbook ({exc}); the file may be truncated.") from None
+    sheet = workbook[options["sheet"]] if options.get("sheet") in workbook.sheetnames else workbook.worksheets[0]
+    options.setdefault("sheet", sheet.title)
+    options.setdefault("encoding", "xlsx")
+    for row in sheet.iter_rows(values_only=True):
+        yield ["" if c is None else c for c in row]
+    workbook.close()
+
+
+def rows(data: bytes, name: str, fmt: str, options: dict):
+    source = _rows_xlsx if fmt == "xlsx" else _rows_csv
+    for row in source(data, name, options):
+        if any(str(c).strip() for c in row):
+            yield row
+
+
+def _guess_decimal(samples) -> str:
+    comma = dot = 0
+    for s in samples:
+        s = str(s).strip()
+        if re.search(r",\d{1,2}-?$", s):
+            comma += 1
+        elif re.search(r"\.\d{1,2}-?$", s):
+            dot += 1
+    return "," if comma > dot else "."
+
+
+def inspect(data: bytes, name: str, fmt: str, options: dict | None = None) -> dict:
+    """Dialect, header, a few sample rows and a guessed mapping (nothing is written)."""
+    options = dict(options or {})
+    iterator = rows(data, name, fmt, options)
+    header = next(iterator, None)
+    if header is None:
+        raise FileRejected(f"“{name}” has no rows.")
+    header = [str(h).strip() for h in header]
+    samples = [r for _, r in zip(range(50), iterator)]
+    mapping = options.get("mapping") or guess_mapping(header)
+    col = {h: i for i, h in enumerate(header)}
+
+    def column_samples(field):
+        index = col.get(mapping.get(field))
+        return [r[index] for r in samples if index is not None and index < len(r) and str(r[index]).strip()]
+
+    amount_samples = column_samples("amount") + column_samples("debit_amount") + column_samples("credit_amount")
+    if "decimal" not in options:
+        options["decimal"] = _guess_decimal([s for s in amount_samples if not isinstance(s, (int, float))])
+    if "date_format" not in options:
+        date_samples = [s for s in column_samples("booked_at") if not isinstance(s, datetime)]
+        options["date_format"] = v.guess_date_format([str(s) for s in date_samples]) or ""
+    options["mapping"] = mapping
+    return {"header": header, "samples": [[str(c) for c in r] for r in samples[:5]], "options": options,
+            "signature": header_signature(header)}
+
+
+def check_mapping(mapping: dict, header: list, options: dict) -> list[str]:
+    """Problems with a mapping; empty when it is usable."""
+    problems = []
+    for field, column in mapping.items():
+        if field not in FIELDS:
+            problems.append(f"unknown ledger field “{field}”")
+        elif column and column not in header:
+            problems.append(f"required column “{column}” (mapped to {FIELDS[field][0].lower()}) is missing from the file")
+    if not mapping.get("booked_at"):
+        problems.append("no column is mapped to the booking date")
+    if not (mapping.get("amount") or mapping.get("debit_amount") or mapping.get("credit_amount")):
+        problems.append("no column is mapped to the amount (or to debit/credit amounts)")
+    if not mapping.get("currency") and not options.get("currency"):
+        problems.append("no currency column is mapped and no default currency is set")
+    return problems
+
+
+def parse(data: bytes, name: str, options: dict):
+    fmt = options.get("format", "csv")
+    mapping = dict(options.get("mapping") or {})
+    iterator = rows(data, name, fmt, options)
+    header = next(iterator, None)
+    if header is None:
+        raise FileRejected(f"“{name}” has no rows.")
+    header = [str(h).strip() for h in header]
+    problems = check_mapping(mapping, header, options)
+    if problems:
+        raise FileRejected(f"“{name}”: " + "; ".join(problems) + ".")
+    index = {field: header.index(column) for field, column in mapping.items() if column}
+    decimal = options.get("decimal") or "."
+    date_format = options.get("date_format") or None
+    default_currency = options.get("currency", "")
+    fixed_account = options.get("account", "")
+    width = len(header)
+    for row_number, row in enumerate(iterator, start=2):
+        if len(row) < width and fmt == "csv":
+            yield RowError(str(row_number), "(row)", options["delimiter"].join(map(str, row))[:80],
+                           f"the row has {len(row)} columns but the header has {width} (truncated file or wrong delimiter?)")
+            continue
+        yield from _row(row_number, row, index, decimal, date_format, default_currency, fixed_account)
+
+
+def _cell(row, index, field):
+    i = index.get(field)
+    if i is None or i >= len(row):
+        return ""
+    value = row[i]
+    return value.strip() if isinstance(value, str) else value
+
+
+def _row(number, row, index, decimal, date_format, default_currency, fixed_account):
+    errors = []
+    r = str(number)
+
+    def get(field):
+        return _cell(row, index, field)
+
+    def checked(field, func, *args, required=False):
+        value = get(field)
+        if value in ("", None):
+            if required:
+                errors.append(RowError(r, field, "", "required value is missing"))
+            return None
+        try:
+            return func(value, *args)
+        except v.Invalid as exc:
+            errors.append(RowError(r, field, str(value), str(exc)))
+            return None
+
+    booked = checked("booked_at", v.parse_datetime, date_format, required=True)
+    value_dt = checked("value_date", v.parse_datetime, date_format)
+    amount = None
+    if "amount" in index:
+        amount = checked("amount", v.parse_amount, decimal, required=True)
+    else:
+        debit = checked("debit_amount", v.parse_amount, decimal)
+        credit = checked("credit_amount", v.parse_amount, decimal)
+        if debit and credit:
+            errors.append(RowError(r, "debit_amount", str(get("debit_amount")), "both debit and credit amounts are filled"))
+        elif debit:
+            amount = -abs(debit)
+        elif credit:
+            amount = abs(credit)
+        elif not any(e.field in ("debit_amount", "credit_amount") for e in errors):
+            errors.append(RowError(r, "amount", "", "neither a debit nor a credit amount"))
+    if amount is not None and "direction" in index:
+        indicator = str(get("direction")).strip().upper()
+        if indicator in ("D", "DR", "DBIT", "DEBIT", "S", "SOLL", "-", "OUT"):
+            amount = -abs(amount)
+        elif indicator in ("C", "CR", "CRDT", "CREDIT", "H", "HABEN", "+", "IN"):
+            amount = abs(amount)
+        else:
+            errors.append(RowError(r, "direction", indicator, "not a debit/credit indicator (D/C, DBIT/CRDT, S/H)"))
+    currency = checked("currency", v.check_currency) if get("currency") else None
+    if currency is None and not get("currency"):
+        currency = default_currency or None
+        if not currency:
+            errors.append(RowError(r, "currency", "", "required value is missing"))
+    own = _account(r, "account", get("account") or fixed_account, errors)
+    other = _account(r, "counterparty_account", get("counterparty_account"), errors)
+    bic = checked("counterparty_bic", v.check_bic) or ""
+    if other and bic:
+        other.bic = bic
+    if amount is not None and amount == 0:
+        errors.append(RowError(r, "amount", str(get("amount") or "0"), "amount is zero"))
+    if errors:
+        yield from errors
+        return
+    holder = PartyRef(str(get("account_holder"))) if get("account_holder") else None
+    counterparty = PartyRef(str(get("counterparty_name"))) if get("counterparty_name") else None
+    if own and currency:
+        own.currency = own.currency or currency
+    own_side, other_side = Side(own, holder), Side(other, counterparty)
+    outgoing = amount < 0
+    reference = str(get("reference") or "")
+    channel = _channel(str(get("channel") or ""), reference)
+    yield ParsedTransaction(
+        source_row=number, source_path="", booked_at=booked, amount=abs(amount), currency=currency,
+        debit=own_side if outgoing else other_side, credit=other_side if outgoing else own_side,
+        value_date=value_dt.date() if value_dt else None, channel=channel, reference=reference[:500],
+        external_id=str(get("external_id") or "")[:120],
+    )
+
+
+def _account(r, field, value, errors):
+    value = str(value or "").strip()
+    if not value:
+        return None
+    if v.looks_like_iban(value):
+        try:
+            return AccountRef(identifier=v.check_iban(value), is_iban=True, country=v.compact(value)[:2])
+        except v.Invalid as exc:
+            errors.append(RowError(r, field, value, str(exc)))
+            return None
+    if re.fullmatch(r"[A-Za-z]{2}[0-9]{2}[A-Za-z0-9 ]{8,}", value):
+        errors.append(RowError(r, field, value, "looks like an IBAN but its country code is unknown"))
+        return None
+    return AccountRef(identifier=value)
+
+
+def _channel(channel_text: str, reference: str) -> str:
+    for source in (channel_text, reference):
+        text = _norm(source)
+        if not text:
+            continue
+        for channel, words in CHANNEL_WORDS:
+            if any(re.search(rf"\b{re.escape(w)}\b", text) for w in words):
+                return channel
+    return "transfer" if not channel_text else "other"

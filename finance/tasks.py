@@ -1,0 +1,18 @@
+"""Thin Celery tasks of the finance app: take ids, call one service."""
+from celery import shared_task
+
+from cases import jobs
+from cases.models import Job
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=2)
+def import_run_task(self, *, job_id):
+    """Import one file into the ledger (finance.services.import_run). Routed to the `imports` queue."""
+    if getattr(self.request, "parallax_skip", False):
+        return None
+    from finance import services
+    from finance.models import Import
+
+    job = Job.objects.get(pk=job_id)
+    imp = Import.objects.select_related("case", "evidence", "created_by").get(pk=job.params["import"])
+    return services.import_run(imp=imp, progress=jobs.ProgressReporter(job_id))
