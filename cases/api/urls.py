@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from cases.api import views
+from cases.dossier.api import DossierViewSet
 
 router = DefaultRouter()
 router.register("cases", views.CaseViewSet, basename="case")
@@ -12,6 +13,7 @@ router.register("notes", views.NoteViewSet, basename="note")
 router.register("tasks", views.TaskViewSet, basename="task")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("jobs", views.JobViewSet, basename="job")
+router.register("dossiers", DossierViewSet, basename="dossier")  # issue 7
 
 urlpatterns = [
     path("auth/token/", views.ObtainTokenView.as_view(), name="api-token"),

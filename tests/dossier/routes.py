@@ -6,7 +6,7 @@ and only while their role allows exporting from the case.
 from cases.access import Action
 from cases.dossier import services
 from cases.models import Dossier
-from tests.authz import Route, case_kwargs
+from tests.authz import Route, case_kwargs, no_kwargs
 
 
 def build(world):
@@ -40,3 +40,14 @@ ROUTES = {
     "cases:dossier-bundle": Route(Action.EXPORT, kwargs=pk, also=requester),
     "cases:dossier-manifest": Route(Action.EXPORT, kwargs=pk, also=requester),
 }
+
+ROUTES.update({
+    "dossier-list": [
+        Route(api=True, list_all=True, kwargs=no_kwargs),
+        # the case is named in the body: a person who may not export there gets 400, as for an unknown case
+        Route(Action.EXPORT, api=True, method="post", kwargs=no_kwargs, refused=400, format="json",
+              data=lambda w: {"case": w.case.reference, "sections": ["summary"]}),
+    ],
+    "dossier-detail": Route(Action.EXPORT, api=True, kwargs=lambda w: {"pk": w.dossier.pk}, also=requester),
+    "dossier-download": Route(Action.EXPORT, api=True, kwargs=lambda w: {"pk": w.dossier.pk}, also=requester),
+})

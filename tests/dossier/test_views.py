@@ -70,3 +70,26 @@ def test_observer_has_no_dossier_tab(world, login):
     client = login(world.users["observer"])
     assert client.get(url(world, "dossiers")).status_code == 404
     assert b"/dossier/" not in client.get(url(world, "detail")).content
+
+
+def test_api_requests_lists_and_downloads_a_dossier(world, content, django_capture_on_commit_callbacks):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(world.users["prosecutor"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/dossiers/", {"case": world.case.reference, "sections": ["summary", "exhibits"]},
+                            format="json")
+    assert response.status_code == 202, response.content
+    dossier = Dossier.objects.get(pk=response.json()["id"])
+    assert dossier.via == "api" and dossier.status == Dossier.Status.READY
+    listing = api.get("/api/dossiers/", {"case": world.case.reference}).json()
+    rows = listing["results"] if isinstance(listing, dict) else listing
+    assert [row["identifier"] for row in rows] == [dossier.identifier]
+    download = api.get(f"/api/dossiers/{dossier.pk}/download/")
+    assert download.status_code == 200 and download["X-Content-SHA256"] == dossier.pdf_sha256
+    bad = api.post("/api/dossiers/", {"case": world.case.reference, "sections": ["nope"]}, format="json")
+    assert bad.status_code == 400 and "nope" in str(bad.json())
+    api.force_authenticate(world.users["observer"])
+    assert api.post("/api/dossiers/", {"case": world.case.reference}, format="json").status_code == 400
+    assert api.get(f"/api/dossiers/{dossier.pk}/").status_code == 404
