@@ -1,0 +1,244 @@
+"""Load what an analysis reads from the ledger, as the user who runs it may see it.
+
+`ledger_full` loads every visible transaction of the case (typology scans; a warm cache
+for traces); `ledger_neighbourhood` loads hop by hop only the transactions around the
+seeds (a cold trace). Both record the provenance of what they read: imports, handling
+codes, row counts.
+"""
+import time
+from collections import defaultdict
+from datetime import datetime
+
+from django.db.models import Count, Q
+
+from cases.access import Action
+from finance.models import Account, CryptoMovement, CryptoTransaction, Party, Transaction
+
+from .engine.graph import Ledger, LedgerBuilder, side_key, to_units
+
+FIELDS = ("id", "debit_account_id", "credit_account_id", "debit_party_id", "credit_party_id", "booked_at", "amount",
+          "amount_reference", "channel", "handling", "source_import_id")
+IN_CHUNK = 5000
+
+OUTSIDE_LABELS = {
+    "x:cash": "Cash (outside the banking system)",
+    "x:unknown-payer": "Unknown payer",
+    "x:unknown-payee": "Unknown payee",
+}
+
+
+def visible_transactions(*, user, case):
+    return (Transaction.objects.visible_to(user, Action.VIEW)
+            .filter(case=case, probable_duplicate_of__isnull=True))
+
+
+def _add_rows(builder: LedgerBuilder, rows):
+    epoch = datetime.timestamp
+    for (tid, da, ca, dp, cp, booked, amount, amount_ref, channel, handling, imp) in rows:
+        if da is None and dp is None:
+            src = "x:cash" if channel == "cash_deposit" else "x:unknown-payer"
+        else:
+            src = side_key(da, dp, channel, "")
+        if ca is None and cp is None:
+            dst = "x:cash" if channel == "cash_withdrawal" else "x:unknown-payee"
+        else:
+            dst = side_key(ca, cp, channel, "")
+        builder.add(tid, src, dst, int(epoch(booked)), to_units(amount_ref if amount_ref is not None else amount),
+                    channel)
+        builder.handling.add(handling)
+        builder.import_ids.add(imp)
+
+
+def ledger_full(*, user, case, date_from=None, date_to=None) -> Ledger:
+    qs = visible_transactions(user=user, case=case)
+    if date_from:
+        qs = qs.filter(booked_at__gte=date_from)
+    if date_to:
+        qs = qs.filter(booked_at__lte=date_to)
+    builder = LedgerBuilder()
+    _add_rows(builder, qs.order_by().values_list(*FIELDS).iterator(chunk_size=20000))
+    return builder.build()
+
+
+def _chunks(ids):
+    ids = list(ids)
+    for i in range(0, len(ids), IN_CHUNK):
+        yield ids[i:i + IN_CHUNK]
+
+
+def ledger_neighbourhood(*, user, case, seeds, direction, hops, date_from=None, date_to=None, stop_degree=200):
+    """The transactions within `hops` of the seeds (node keys "a:<id>"/"p:<id>"), loaded hop by hop.
+
+    Nodes with more than `stop_degree` transactions are not expanded (they would be stopped
+    by the trace anyway); their degree is returned so the trace stops them too.
+    """
+    base = visible_transactions(user=user, case=case)
+    if date_from:
+        base = base.filter(booked_at__gte=date_from)
+    if date_to:
+        base = base.filter(booked_at__lte=date_to)
+    builder = LedgerBuilder()
+    degrees: dict[str, int] = {}
+    directions = ["downstream", "upstream"] if direction == "both" else [direction]
+    for d in directions:
+        frontier = set(seeds)
+        seen = set(seeds)
+        for _hop in range(hops):
+            accounts = [int(k[2:]) for k in frontier if k.startswith("a:")]
+            parties = [int(k[2:]) for k in frontier if k.startswith("p:")]
+            if not accounts and not parties:
+                break
+            side, other = ("debit", "credit") if d == "downstream" else ("credit", "debit")
+            next_frontier = set()
+            for chunk in _chunks(accounts):
+                rows = list(base.filter(**{f"{side}_account_id__in": chunk}).order_by().values_list(*FIELDS))
+                _add_rows(builder, rows)
+                next_frontier.update(_other_keys(rows, other))
+            for chunk in _chunks(parties):
+                rows = list(base.filter(**{f"{side}_party_id__in": chunk, f"{side}_account__isnull": True})
+                            .order_by().values_list(*FIELDS))
+                _add_rows(builder, rows)
+                next_frontier.update(_other_keys(rows, other))
+            next_frontier -= seen
+            next_frontier = {k for k in next_frontier if not k.startswith("x:")}
+            # do not expand through high-degree nodes
+            deg = _degrees(base, next_frontier)
+            degrees.update(deg)
+            frontier = {k for k in next_frontier if deg.get(k, 0) <= stop_degree}
+            seen |= next_frontier
+    ledger = builder.build()
+    ledger.known_degree = degrees
+    return ledger
+
+
+def _other_keys(rows, other):
+    keys = set()
+    for (_tid, da, ca, dp, cp, *_rest) in rows:
+        acc, party = (ca, cp) if other == "credit" else (da, dp)
+        if acc:
+            keys.add(f"a:{acc}")
+        elif party:
+            keys.add(f"p:{party}")
+    return keys
+
+
+def _degrees(base, keys):
+    out = defaultdict(int)
+    accounts = [int(k[2:]) for k in keys if k.startswith("a:")]
+    for chunk in _chunks(accounts):
+        for field in ("debit_account_id", "credit_account_id"):
+            for acc, n in base.filter(**{f"{field}__in": chunk}).order_by().values_list(field).annotate(n=Count("id")):
+                out[f"a:{acc}"] += n
+    return out
+
+
+# --- labels and attributes of nodes -----------------------------------------------------------
+
+def node_info(*, case, keys):
+    """key -> {"label", "kind", "account_id"/"party_id", "country", "holders", "identifier", "institution"}."""
+    account_ids = [int(k[2:]) for k in keys if k.startswith("a:")]
+    party_ids = [int(k[2:]) for k in keys if k.startswith("p:")]
+    info = {}
+    holders = defaultdict(list)
+    through = Account.holders.through
+    for chunk in _chunks(account_ids):
+        for acc_id, name, entity_id in (through.objects.filter(account_id__in=chunk)
+                                        .values_list("account_id", "party__name", "party__entity_id")):
+            holders[acc_id].append((name, entity_id))
+        for a in Account.objects.filter(case=case, pk__in=chunk).values(
+                "id", "identifier", "institution", "kind", "country", "chain", "handling"):
+            names = [n for n, _ in holders.get(a["id"], [])]
+            label = a["identifier"]
+            if names:
+                label = f"{names[0]} · {label}"
+            info[f"a:{a['id']}"] = {
+                "label": label, "kind": a["kind"], "account_id": a["id"], "identifier": a["identifier"],
+                "institution": a["institution"], "country": a["country"], "chain": a["chain"],
+                "holders": names, "entities": [e for _, e in holders.get(a["id"], []) if e],
+            }
+    for chunk in _chunks(party_ids):
+        for p in Party.objects.filter(case=case, pk__in=chunk).values("id", "name", "kind", "country", "entity_id"):
+            info[f"p:{p['id']}"] = {"label": p["name"], "kind": "party", "party_kind": p["kind"], "party_id": p["id"],
+                                    "country": p["country"], "holders": [p["name"]],
+                                    "entities": [p["entity_id"]] if p["entity_id"] else []}
+    for k in keys:
+        if k.startswith("x:"):
+            info[k] = {"label": OUTSIDE_LABELS.get(k, k[2:]), "kind": "outside"}
+        info.setdefault(k, {"label": k, "kind": "unknown"})
+    return info
+
+
+def short_labels(*, case):
+    """Account and party labels of the whole case (for the texts of alerts)."""
+    labels = {}
+    first_holder = {}
+    for acc_id, name in Account.holders.through.objects.filter(account__case=case).values_list(
+            "account_id", "party__name"):
+        first_holder.setdefault(acc_id, name)
+    for acc_id, ident in Account.objects.filter(case=case).values_list("id", "identifier"):
+        name = first_holder.get(acc_id)
+        labels[f"a:{acc_id}"] = f"{name} ({ident})" if name else ident
+    for pid, name in Party.objects.filter(case=case).values_list("id", "name"):
+        labels[f"p:{pid}"] = name
+    labels.update(OUTSIDE_LABELS)
+    return labels
+
+
+def node_attributes(*, case):
+    """For the listed-counterparty detector: key -> {"countries", "identifiers", "names"} of every account and party."""
+    from finance.normalize import name_normalized
+
+    attrs = defaultdict(lambda: {"countries": set(), "identifiers": set(), "names": set()})
+    for acc_id, ident, country in Account.objects.filter(case=case).values_list("id", "identifier_normalized", "country"):
+        a = attrs[f"a:{acc_id}"]
+        a["identifiers"].add(ident)
+        if country:
+            a["countries"].add(country.upper())
+    for acc_id, name, country, party_country in Account.holders.through.objects.filter(account__case=case).values_list(
+            "account_id", "party__name_normalized", "party__country", "party__country"):
+        a = attrs[f"a:{acc_id}"]
+        if name:
+            a["names"].add(name)
+        if party_country:
+            a["countries"].add(party_country.upper())
+    for pid, name, country, idents in Party.objects.filter(case=case).values_list(
+            "id", "name_normalized", "country", "identifiers"):
+        a = attrs[f"p:{pid}"]
+        if name:
+            a["names"].add(name)
+        if country:
+            a["countries"].add(country.upper())
+        for i in idents or []:
+            if i.get("normalized"):
+                a["identifiers"].add(i["normalized"])
+    return attrs
+
+
+# --- crypto ------------------------------------------------------------------------------------
+
+def crypto_transactions(*, user, case, chain=""):
+    """Visible UTXO/account-model crypto transactions as engine CTx, with the provenance read."""
+    from .engine.crypto import CTx
+
+    qs = CryptoTransaction.objects.visible_to(user, Action.VIEW).filter(case=case, probable_duplicate_of__isnull=True)
+    if chain:
+        qs = qs.filter(chain=chain)
+    meta = {}
+    handling, imports = set(), set()
+    for tid, h, t, hnd, imp in qs.order_by().values_list("id", "tx_hash", "block_time", "handling", "source_import_id"):
+        meta[tid] = (h, int(t.timestamp()))
+        handling.add(hnd)
+        imports.add(imp)
+    ins, outs = defaultdict(list), defaultdict(list)
+    movements = CryptoMovement.objects.filter(case=case, transaction_id__in=qs.values("id")).order_by(
+        "transaction_id", "side", "position").values_list("transaction_id", "side", "address_id", "value")
+    for tid, side, addr, value in movements.iterator(chunk_size=50000):
+        (ins if side == "in" else outs)[tid].append((addr, int(value * 100_000_000)))
+    txs = [CTx(tid, t, ins.get(tid, []), outs.get(tid, []), h) for tid, (h, t) in meta.items()]
+    return txs, {"handling": handling, "imports": imports, "hashes": {tid: h for tid, (h, _) in meta.items()}}
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    value = fn(*args, **kwargs)
+    return value, time.perf_counter() - start
