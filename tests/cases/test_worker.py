@@ -59,6 +59,7 @@ def worker(tmp_path, settings):
         if app._pool is not None:  # connections made with other options must not be reused
             app._pool.force_close_all()
             app._pool = None
+        app.amqp._producer_pool = None  # built on the old connection pool
     log = tmp_path / "worker.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", "default,imports,analyses,documents",
