@@ -115,6 +115,10 @@ def seizure_update(*, seizure, by, **fields) -> Seizure:
         raise ValidationError({"criminal_context": "Change the criminal context with a reason; its history is kept."})
     _unknown(fields, SEIZURE_FIELDS, "seizure")
     _clean_seizure_fields(fields)
+    if fields.get("seizing_agency", False) is None:
+        fields.pop("seizing_agency")  # left empty on a form: keep the agency recorded
+    if "reference" in fields and not fields["reference"]:
+        fields.pop("reference")
     if "reference" in fields and fields["reference"] != seizure.reference and Seizure.objects.filter(
             case=seizure.case, reference=fields["reference"]).exists():
         raise ValidationError({"reference": f"This case already has a seizure {fields['reference']}."})
