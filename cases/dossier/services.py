@@ -109,7 +109,13 @@ def dossier_request(*, case, by, sections=None, period_from=None, period_to=None
 # --- build ----------------------------------------------------------------------------
 
 def dossier_build(*, dossier, progress=None) -> dict:
-    """Collect, render, hash and store the dossier; audit and notify. Returns the job result."""
+    """Collect, render, hash and store the dossier; audit and notify. Returns the job result.
+
+    Three steps, so that no write lock is held while the pages are laid out
+    (SQLite allows one writer): a short transaction marks the start (its audit
+    event is printed in the appendix), the collection and rendering only read,
+    and a short transaction stores the result with the `dossier.generate` event.
+    """
     progress = progress or (lambda *a, **k: None)
     case, by = dossier.case, dossier.requested_by
     written = []
@@ -117,35 +123,37 @@ def dossier_build(*, dossier, progress=None) -> dict:
         # The requester's access is checked again: it may have ended since the request.
         require(by, case, Action.EXPORT)
         with transaction.atomic():
-            Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.RENDERING)
             dossier.generated_at = timezone.now()
+            dossier.status = Dossier.Status.RENDERING
+            dossier.save(update_fields=["generated_at", "status"])
             audit_record(actor=by, action="dossier.render.start", obj=dossier, case=case,
                          details={"job": dossier.job_id, "worker": os.uname().nodename})
-            assembled = render.collect(dossier=dossier, progress=progress)
-            manifest = render.build_manifest(dossier=dossier, assembled=assembled)
-            manifest["generated_at"] = dossier.generated_at.isoformat()
-            assembled.manifest = manifest
-            assembled.manifest_sha256 = render.sha256_bytes(render.canonical_json(manifest))
-            total = len(assembled.parts) + 2
-            progress(len(assembled.parts), total, "Laying out the pages")
-            html = render.document_html(dossier=dossier, assembled=assembled, events=render.generation_events(dossier))
-            pdf, pages, seconds = render.render_pdf(html)
-            progress(total - 1, total, f"Rendered {pages} pages; storing")
-            dossier.pdf_storage_name = _write(pdf, case_reference=case.reference, suffix=".pdf")
-            written.append(dossier.pdf_storage_name)
-            dossier.pdf_sha256 = render.sha256_bytes(pdf)
-            dossier.pdf_size = len(pdf)
-            dossier.page_count = pages
-            dossier.manifest = manifest
-            dossier.manifest_sha256 = assembled.manifest_sha256
-            dossier.sections = [s.key for s, _c in assembled.parts]
-            dossier.handling_included = assembled.handling_included
-            if dossier.parameters.get("bundle"):
-                bundle = _bundle(dossier=dossier, pdf=pdf, assembled=assembled)
-                dossier.bundle_storage_name = _write(bundle, case_reference=case.reference, suffix=".zip")
-                written.append(dossier.bundle_storage_name)
-                dossier.bundle_sha256 = render.sha256_bytes(bundle)
-                dossier.bundle_size = len(bundle)
+        assembled = render.collect(dossier=dossier, progress=progress)
+        manifest = render.build_manifest(dossier=dossier, assembled=assembled)
+        manifest["generated_at"] = dossier.generated_at.isoformat()
+        assembled.manifest = manifest
+        assembled.manifest_sha256 = render.sha256_bytes(render.canonical_json(manifest))
+        total = len(assembled.parts) + 2
+        progress(len(assembled.parts), total, "Laying out the pages")
+        html = render.document_html(dossier=dossier, assembled=assembled, events=render.generation_events(dossier))
+        pdf, pages, seconds = render.render_pdf(html)
+        progress(total - 1, total, f"Rendered {pages} pages; storing")
+        dossier.pdf_storage_name = _write(pdf, case_reference=case.reference, suffix=".pdf")
+        written.append(dossier.pdf_storage_name)
+        dossier.pdf_sha256 = render.sha256_bytes(pdf)
+        dossier.pdf_size = len(pdf)
+        dossier.page_count = pages
+        dossier.manifest = manifest
+        dossier.manifest_sha256 = assembled.manifest_sha256
+        dossier.sections = [s.key for s, _c in assembled.parts]
+        dossier.handling_included = assembled.handling_included
+        if dossier.parameters.get("bundle"):
+            bundle = _bundle(dossier=dossier, pdf=pdf, assembled=assembled)
+            dossier.bundle_storage_name = _write(bundle, case_reference=case.reference, suffix=".zip")
+            written.append(dossier.bundle_storage_name)
+            dossier.bundle_sha256 = render.sha256_bytes(bundle)
+            dossier.bundle_size = len(bundle)
+        with transaction.atomic():
             dossier.status = Dossier.Status.READY
             dossier.error = ""
             dossier.save()
@@ -161,7 +169,9 @@ def dossier_build(*, dossier, progress=None) -> dict:
     except BaseException as exc:
         for name in written:
             _remove(name)
-        Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.FAILED, error=str(exc)[:2000])
+        Dossier.objects.filter(pk=dossier.pk).update(
+            status=Dossier.Status.FAILED, error=str(exc)[:2000] or exc.__class__.__name__,
+            pdf_storage_name="", pdf_sha256="", bundle_storage_name="", bundle_sha256="")
         raise
     progress(1, 1, "Ready")
     return {

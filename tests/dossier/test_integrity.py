@@ -122,3 +122,24 @@ def test_cli_refuses_the_observer(world, content, tmp_path):
     with pytest.raises(CommandError, match="may not export"):
         call_command("dossier", case=world.case.reference, username="observer", out=str(tmp_path / "x.pdf"))
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_failed_rendering_leaves_no_file_and_says_why(world, content, monkeypatch, settings):
+    from pathlib import Path
+
+    from cases.dossier import render as render_module
+    from cases.models import Dossier
+
+    def broken(html, progress=None):
+        raise RuntimeError("layout engine crashed")
+
+    monkeypatch.setattr(render_module, "render_pdf", broken)
+    dossier = dossier_services.dossier_request(case=world.case, by=world.users["prosecutor"], start_job=False)
+    with pytest.raises(RuntimeError):
+        dossier_services.dossier_build(dossier=dossier)
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.FAILED and "layout engine crashed" in dossier.error
+    assert not dossier.pdf_sha256
+    root = Path(settings.EVIDENCE_ROOT) / "dossiers"
+    assert not root.exists() or not any(p.is_file() for p in root.rglob("*"))
+    assert not AuditEvent.objects.filter(action="dossier.generate").exists()
