@@ -69,14 +69,21 @@ def suggest_for_parties(*, case, by, party_ids) -> int:
                 if entity.pk not in matched_entities:
                     matched_entities.add(entity.pk)
                     add(party, score, [f"name “{party.name}” ≈ “{entity.name}” ({score:.0f}%)"], entity=entity)
-        for other in others:
-            other_idents = {i.get("normalized") for i in other["identifiers"] if i.get("normalized")}
-            if idents & other_idents:
-                add(party, 100, [f"same identifier {sorted(idents & other_idents)[0]}"], other_id=other["id"])
-            elif party.name_normalized and other["name_normalized"]:
-                score = fuzz.token_sort_ratio(party.name_normalized, other["name_normalized"])
-                if score >= PARTY_THRESHOLD:
-                    add(party, score, [f"similar name ({score:.0f}%)"], other_id=other["id"])
+        if not matched_entities:
+            # Only parties that match no case person are compared with each other, and only with the best
+            # candidate: one suggestion per new party, not one per pair.
+            best = None
+            for other in others:
+                other_idents = {i.get("normalized") for i in other["identifiers"] if i.get("normalized")}
+                if idents & other_idents:
+                    best = (100, [f"same identifier {sorted(idents & other_idents)[0]}"], other["id"])
+                    break
+                if party.name_normalized and other["name_normalized"]:
+                    score = fuzz.token_sort_ratio(party.name_normalized, other["name_normalized"])
+                    if score >= PARTY_THRESHOLD and (best is None or score > best[0]):
+                        best = (score, [f"similar name ({score:.0f}%)"], other["id"])
+            if best:
+                add(party, best[0], best[1], other_id=best[2])
         others.append({"id": party.pk, "name_normalized": party.name_normalized, "identifiers": party.identifiers})
     ResolutionSuggestion.objects.bulk_create(created)
     return len(created)

@@ -126,12 +126,10 @@ def _samples(imp):
         return []
 
 
-class ImportMappingView(FinancePage):
+class ImportMappingView(ImportDetailView):
     """The analyst confirms the column mapping (POST only)."""
 
     case_action = Action.ADD
-    template_name = "finance/import_detail.html"
-    tab = "finance:imports"
     http_method_names = ["post"]
 
     def post(self, request, reference, pk):
@@ -145,10 +143,7 @@ class ImportMappingView(FinancePage):
             if done:
                 messages.success(request, "Mapping confirmed; the import is running.")
                 return redirect("finance:import-detail", reference=reference, pk=pk)
-        self.kwargs["pk"] = pk
-        context = ImportDetailView.get_context_data(self, imp=imp, mapping_form=form)
-        context["samples"] = _samples(imp)
-        return self.render_to_response(context, status=400)
+        return self.render_to_response(self.get_context_data(imp=imp, mapping_form=form), status=400)
 
 
 class ImportErrorReportView(FinancePage):
