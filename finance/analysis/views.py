@@ -128,22 +128,27 @@ class RunEdgeView(RunMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         run = self.run()
         source, target = self.request.GET.get("source", ""), self.request.GET.get("target", "")
+        nodes = {n["key"]: n for n in run.result.get("nodes", [])}
+        if not source and not target:  # the list of all flows of the run
+            ctx.update(run=run, edge=None, flows=[{**e, "source_label": nodes.get(e["source"], {}).get("label", e["source"]),
+                                                    "target_label": nodes.get(e["target"], {}).get("label", e["target"])}
+                                                   for e in run.result.get("edges", [])],
+                       currency=run.result.get("currency", ""))
+            return ctx
         edge, txs = selectors.edge_transactions(user=self.request.user, case=self.case, run=run, source=source,
                                                 target=target)
         if edge is None:
             raise Http404
-        nodes = {n["key"]: n for n in run.result.get("nodes", [])}
         ctx.update(run=run, edge=edge, transactions=txs[:500], source=nodes.get(source, {}),
                    target=nodes.get(target, {}), currency=run.result.get("currency", ""))
         return ctx
 
 
 class RunExportView(RunMixin, View):
+    case_action = Action.EXPORT
     def get(self, request, reference, pk, fmt):
         run = self.run()
         if fmt not in ("csv", "ftm.json") or run.kind != AnalysisKind.TRACE or run.status != AnalysisRun.Status.SUCCEEDED:
-            raise Http404
-        if Action.EXPORT not in self.actions:
             raise Http404
         ids = [t for e in run.result.get("edges", []) for t in e["tx"]]
         txs = list(selectors.transactions_by_ids(user=request.user, case=self.case, ids=ids))
