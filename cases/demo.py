@@ -159,6 +159,12 @@ def _core_content(demo: DemoContext):
     services.note_add(case=case, by=analyst, title="Suspicious transaction reports", handling=Handling.FIU,
                       body="Three STRs from two banks on cash deposits just below the reporting threshold "
                            "into the freight company's account. Not yet released for evidential use.")
+    released = services.note_add(
+        case=case, by=analyst, title="FIU disclosure for evidential use", handling=Handling.FIU,
+        body="The FIU consents to the use of its analysis of the freight company's account in proceedings: "
+             "EUR 184,500 in cash deposits over nine weeks, each between EUR 9,000 and 9,900.")
+    services.record_release_fiu(record=released, by=analyst,
+                                reason="FIU director's consent for evidential use, ref. FIU-2026-118")
 
     services.task_create(case=case, by=lead, title="Send tracing requests for the seized pistols",
                          assignee=inv, due_date=demo.today + timedelta(days=7))
