@@ -55,6 +55,15 @@ class AnalysisRun(HandledRecord):
     def __str__(self):
         return f"{self.get_kind_display()} #{self.version}" + (f" — {self.title}" if self.title else "")
 
+    @property
+    def effective_status(self):
+        """A run whose job failed or was cancelled (e.g. its worker was lost and the job reaped)
+        is failed even if the run row never heard of it: it has no result."""
+        if self.status in (self.Status.QUEUED, self.Status.RUNNING) and self.job_id and self.job.is_finished \
+                and self.job.status != "succeeded":
+            return self.Status.FAILED
+        return self.status
+
 
 class Typology(models.TextChoices):
     STRUCTURING = "structuring", "Structuring"

@@ -118,9 +118,18 @@ def _input_handling(*, by, case, kind):
 
 # --- runs -----------------------------------------------------------------------------------------
 
+class _InProcess:
+    """Stands in for the Celery task when the caller does the work itself (the CLI without --wait)."""
+
+    @staticmethod
+    def apply_async(**options):
+        return None
+
+
 @transaction.atomic
-def analysis_start(*, case, by, kind, params=None, title="", rerun_of=None) -> AnalysisRun:
-    """Validate, store the run with its parameters and start its job on the "analyses" queue."""
+def analysis_start(*, case, by, kind, params=None, title="", rerun_of=None, enqueue=True) -> AnalysisRun:
+    """Validate, store the run with its parameters and start its job on the "analyses" queue
+    (with enqueue=False the caller runs `analysis_execute` itself)."""
     from .tasks import analysis_run_task
 
     require(by, case, Action.ADD)
@@ -136,7 +145,7 @@ def analysis_start(*, case, by, kind, params=None, title="", rerun_of=None) -> A
                       seizure=seizure, version=version, handling=handling, origin_agency=by.agency)
     run.full_clean()
     run.save()
-    job = jobs.job_start(case=case, by=by, kind=f"analysis.{kind}", task=analysis_run_task,
+    job = jobs.job_start(case=case, by=by, kind=f"analysis.{kind}", task=analysis_run_task if enqueue else _InProcess,
                          params={"run": run.pk}, handling=handling, origin_agency=by.agency, queue="analyses")
     run.job = job
     run.save(update_fields=["job"])
@@ -161,6 +170,7 @@ def analysis_execute(*, run_id, progress) -> dict:
     AnalysisRun.objects.filter(pk=run.pk).update(status=AnalysisRun.Status.RUNNING, started_at=started, error="")
     t0 = time.perf_counter()
     try:
+        _test_pause(progress)
         computed = compute.COMPUTE[run.kind](run, progress)
         with transaction.atomic():
             run = AnalysisRun.objects.select_for_update().select_related("case", "created_by").get(pk=run_id)
@@ -189,6 +199,19 @@ def analysis_execute(*, run_id, progress) -> dict:
             status=AnalysisRun.Status.FAILED, error=f"{exc.__class__.__name__}: {exc}"[:2000],
             finished_at=timezone.now())
         raise
+
+
+def _test_pause(progress):
+    """Test hook (only with PARALLAX_TESTING): hold a running analysis so a test can kill its worker."""
+    import os
+
+    from django.conf import settings
+
+    seconds = float(os.environ.get("PARALLAX_ANALYSIS_TEST_PAUSE") or 0) if settings.TESTING else 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        progress(0, 1, "Paused by the test hook")
+        time.sleep(0.2)
 
 
 def _task_result(run):
