@@ -22,7 +22,7 @@ class SeizuresConfig(AppConfig):
             CaseTab("Tracing", "seizures:tracing", order=24),
             CaseTab("Transfer documents", "seizures:documents", order=25),
         ])
-        registry.global_nav.append(("Seizure statistics", "seizures-global:statistics"))
+        registry.global_nav.append(("Seizure statistics", "seizures-global:figures"))
         registry.demo_builders.append(seizures_demo)
         # The daily overdue check of tracing requests (config.settings owns the schedule; add ours if absent).
         schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)

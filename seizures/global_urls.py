@@ -5,7 +5,7 @@ from seizures import views
 
 app_name = "seizures-global"
 urlpatterns = [
-    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
-    path("statistics.csv", views.StatisticsCsvView.as_view(), name="statistics-csv"),
+    path("statistics/", views.StatisticsView.as_view(), name="figures"),
+    path("statistics.csv", views.StatisticsCsvView.as_view(), name="figures-csv"),
     path("tracing/overdue/", views.OverdueTracingView.as_view(), name="tracing-overdue"),
 ]

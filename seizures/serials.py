@@ -22,9 +22,18 @@ def confusables() -> dict[str, str]:
     return DEFAULT_CONFUSABLES if value is None else dict(value)
 
 
+# Words of a company name that do not tell manufacturers apart ("Zastava Arms" is "Zastava").
+MAKE_NOISE = {"arms", "firearms", "waffen", "gmbh", "gesmbh", "gesellschaft", "mbh", "ag", "inc", "ltd", "llc",
+              "spa", "sa", "as", "doo", "co", "company", "corp", "corporation", "industries", "group", "kg"}
+
+
 def normalize_make(make: str) -> str:
-    """'Glock Ges.m.b.H.' and 'GLOCK' differ; 'Zastava-Arms' and 'zastava arms' do not."""
-    return "".join(ch for ch in (make or "").casefold() if ch.isalnum())
+    """'GLOCK Ges.m.b.H.', 'Glock' and 'glock gmbh' are one make; so are 'Zastava-Arms' and 'ZASTAVA'."""
+    words = ["".join(ch for ch in word if ch.isalnum())
+             for word in (make or "").casefold().replace("-", " ").replace("/", " ").split()]
+    words = [w for w in words if w]
+    kept = [w for w in words if w not in MAKE_NOISE] or words
+    return "".join(kept)
 
 
 def normalize_serial(value: str, *, fold=None) -> str:

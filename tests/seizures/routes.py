@@ -71,8 +71,8 @@ IMPORT_CSV = (b"seizure_reference,occurred_at,country,context,legal_basis,weapon
 
 ROUTES = {
     # --- pages outside a case ---
-    "seizures-global:statistics": Route(expect=logged_in(200), kwargs=no_kwargs),
-    "seizures-global:statistics-csv": Route(expect=logged_in(200), kwargs=no_kwargs),
+    "seizures-global:figures": Route(expect=logged_in(200), kwargs=no_kwargs),
+    "seizures-global:figures-csv": Route(expect=logged_in(200), kwargs=no_kwargs),
     "seizures-global:tracing-overdue": Route(expect=logged_in(200), kwargs=no_kwargs),
     # --- case pages ---
     "seizures:list": Route(Action.VIEW),

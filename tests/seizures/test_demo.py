@@ -19,7 +19,7 @@ def test_demo_seizure_is_realistic_and_idempotent():
     tracing = TracingRequest.objects.filter(case=demo.case)
     assert tracing.filter(status="responded").count() == 1
     assert any(t.is_overdue(demo.today) for t in tracing)
-    hit = DeconflictionHit.objects.get(case=demo.case)
+    hit = DeconflictionHit.objects.get(case=demo.case, subject_type="seizures.Firearm")
     assert hit.other_case == demo.other_case and hit.match_type == "exact"
     counts = (Seizure.objects.count(), Firearm.objects.count(), CustodyEvent.objects.count())
     demo_load(password="x-demo-password-123")

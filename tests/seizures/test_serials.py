@@ -31,6 +31,9 @@ def test_confusable_letters_follow_the_setting(settings):
 def test_make_normalization():
     assert serials.normalize_make("Zastava-Arms") == serials.normalize_make("zastava arms")
     assert serials.normalize_make("Glock") != serials.normalize_make("Walther")
+    assert serials.normalize_make("ZASTAVA ARMS") == serials.normalize_make("Zastava") == "zastava"
+    assert serials.normalize_make("Glock Ges.m.b.H.") == serials.normalize_make("GLOCK") == "glock"
+    assert serials.normalize_make("Arms") == "arms"  # a name made only of noise words is kept
 
 
 @pytest.mark.parametrize("a,b,expected", [

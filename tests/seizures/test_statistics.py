@@ -101,7 +101,7 @@ def test_focal_point_sees_all_cases_but_no_records(world, known, login):
     assert stats.sdg_denominator == 11 and stats.lists == {} and not stats.with_details
     assert seizure_statistics(user=world.users["lead"], **PERIOD).sdg_denominator == 10
     assert seizure_statistics(user=world.users["outsider"], **PERIOD).sdg_denominator == 1
-    page = login(world.users["focal"]).get(reverse("seizures-global:statistics"), {"date_from": "2026-01-01",
+    page = login(world.users["focal"]).get(reverse("seizures-global:figures"), {"date_from": "2026-01-01",
                                                                                   "date_to": "2026-01-31"})
     assert page.status_code == 200
     body = page.content.decode()
@@ -110,14 +110,14 @@ def test_focal_point_sees_all_cases_but_no_records(world, known, login):
 
 
 def test_member_page_lists_the_firearms_behind_the_figure(world, known, login):
-    body = login(world.users["observer"]).get(reverse("seizures-global:statistics"),
+    body = login(world.users["observer"]).get(reverse("seizures-global:figures"),
                                               {"date_from": "2026-01-01", "date_to": "2026-01-31"}).content.decode()
     assert 'id="sdg-1642">30 %' in body
     assert "S1-0" in body and "SUR-1" in body
 
 
 def test_csv_export_is_safe_against_formula_injection(world, known, login):
-    response = login(world.users["lead"]).get(reverse("seizures-global:statistics-csv"),
+    response = login(world.users["lead"]).get(reverse("seizures-global:figures-csv"),
                                               {"date_from": "2026-01-01", "date_to": "2026-01-31"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -133,7 +133,7 @@ def test_injected_labels_are_neutralised_in_the_export(world, login):
     record_firearm(seizure, world.users["investigator"], serial_as_read="Q1")
     from seizures.models import Seizure
     Seizure.objects.filter(pk=seizure.pk).update(route_departure="=1")  # bypassing validation on purpose
-    content = login(world.users["lead"]).get(reverse("seizures-global:statistics-csv")).content.decode()
+    content = login(world.users["lead"]).get(reverse("seizures-global:figures-csv")).content.decode()
     rows = list(csv.reader(io.StringIO(content)))
     assert ["Route (departure → destination)", "'=1 → AT", "1"] in rows
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
