@@ -157,6 +157,24 @@ def document_list(*, user, case, kind="", verification_status=""):
     return qs
 
 
+DOCUMENT_PARTY_LABELS = (("exporter", "Exporter"), ("importer", "Importer"), ("broker", "Broker"),
+                         ("carrier", "Carrier"), ("declared_end_user", "Declared end user"))
+
+
+def document_parties(*, user, document):
+    """(label, entity or None) for each party; a party the user may not see is withheld, not named."""
+    from cases.models import Entity
+
+    ids = [getattr(document, f"{name}_id") for name, _ in DOCUMENT_PARTY_LABELS]
+    visible_ids = set(Entity.objects.visible_to(user).filter(pk__in=[i for i in ids if i]).values_list("pk", flat=True))
+    out = []
+    for name, label in DOCUMENT_PARTY_LABELS:
+        entity_id = getattr(document, f"{name}_id")
+        if entity_id:
+            out.append((label, getattr(document, name) if entity_id in visible_ids else None))
+    return out
+
+
 def tracing_list(*, user, case, status="", priority="", overdue=False, today=None):
     today = today or timezone.localdate()
     qs = visible(TracingRequest, user=user, case=case).select_related("created_by").prefetch_related("firearms")

@@ -394,6 +394,8 @@ class DocumentListView(DocumentMixin, TemplateView):
         qs = selectors.document_list(user=self.request.user, case=self.case, kind=g.get("kind", ""),
                                      verification_status=g.get("verification_status", ""))
         context["page"], context["query"] = paginate(self.request, qs)
+        for document in context["page"].object_list:
+            document.visible_parties = selectors.document_parties(user=self.request.user, document=document)
         context.update(filters=g, kinds=TransferDocument.Kind.choices,
                        statuses=TransferDocument.Verification.choices,
                        diversion_signs=TransferDocument.DIVERSION_SIGNS)
@@ -422,6 +424,7 @@ class DocumentDetailView(DocumentMixin, TemplateView):
         document = self.get_record(TransferDocument, self.kwargs["pk"])
         audit_record(actor=self.request.user, action="transfer_document.view", obj=document, case=self.case)
         context["document"] = document
+        context["parties"] = selectors.document_parties(user=self.request.user, document=document)
         context["firearms"] = document.firearms.filter(pk__in=self.firearms().values("pk"))
         return context
 
