@@ -41,6 +41,11 @@ class LedgerFactory:
 
     def account(self, label, holder=None, country="HR", kind="bank", chain=""):
         if label not in self.accounts:
+            acc = Account.objects.filter(case=self.case, kind=kind, chain=chain,
+                                         identifier_normalized=identifier_normalized(label)).first()
+            if acc is not None:  # made by another factory of the same case
+                self.accounts[label] = acc
+                return acc
             acc = Account.objects.create(**self._common(), kind=kind, identifier=label,
                                          identifier_normalized=identifier_normalized(label), country=country,
                                          chain=chain, institution="Test Bank" if kind == "bank" else "")

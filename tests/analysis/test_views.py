@@ -113,3 +113,29 @@ def test_overview_shows_guns_and_money(seized, world, login):
     page = login(world.users["investigator"]).get(reverse("analysis:overview", kwargs={"reference": world.case.reference}))
     html = page.content.decode()
     assert "SZ-1" in html and "Trace the money" in html and f"seizure={seized.pk}" in html
+
+
+def test_dossier_section_prints_released_findings_only(world, fiu_ledger, ledger, run_analysis):
+    from cases.dossier.base import Period, registered_sections
+    from finance.analysis import services
+
+    section = next(s for s in registered_sections() if s.key == "financial-findings")
+    for day in range(3):
+        ledger.tx(None, "S", 9500, day=day, channel="cash_deposit")
+    fiu_ledger.tx("S", "T", 100, day=5)  # an STR's transaction: the analyses read FIU data
+    trace = run_analysis("trace", {"seeds": ["S"], "direction": "upstream"})
+    scan = run_analysis("typologies")
+    alert = scan.alerts.get(typology="structuring")
+    services.alert_decide(alert=alert, by=world.users["analyst"], status="confirmed", reason="Cash from gun sales")
+    content = section.collect(world.case, world.users["prosecutor"], Period())
+    assert [t["run"] for t in content.data["traces"]] == []  # FIU results, not released yet
+    assert trace.handling == "fiu" and scan.handling == "fiu" and content.data["alerts"] == []
+    services.run_release_fiu(run=scan, by=world.users["analyst"], reason="FIU consents to evidential use")
+    services.run_release_fiu(run=trace, by=world.users["analyst"], reason="FIU consents to evidential use")
+    content = section.collect(world.case, world.users["analyst"], Period())
+    assert [t["run"] for t in content.data["traces"]] == [trace]
+    assert "<svg" in content.data["traces"][0]["svg"]
+    assert [a.pk for a in content.data["alerts"]] == [alert.pk]
+    assert len(content.data["alerts"][0].evidence_list) == 3
+    assert {"type": "analysis.Alert", "id": alert.pk} .items() <= next(
+        r for r in content.records if r["type"] == "analysis.Alert").items()
