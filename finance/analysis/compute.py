@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Max
 
 from cases.access import Action, Handling
-from finance.models import Account, Import
+from finance.models import Account, CryptoTransaction, Import
 
 from . import loader
 from .engine import crypto as crypto_engine
@@ -87,10 +87,12 @@ def compute_trace(run, progress):
     seeds = p["seed_keys"]
     progress(0, 3, "Loading transactions around the seeds")
     start = time.perf_counter()
-    ledger, warm = cached_ledger(user=user, case=case, load=False)
+    include_crypto = p.get("include_crypto", True) and CryptoTransaction.objects.filter(case=case).exists()
+    ledger, warm = (None, False) if include_crypto else cached_ledger(user=user, case=case, load=False)
     if ledger is None:
         ledger = loader.ledger_neighbourhood(user=user, case=case, seeds=seeds, direction=p["direction"],
-                                             hops=p["hops"], date_from=lo, date_to=hi, stop_degree=p["stop_degree"])
+                                             hops=p["hops"], date_from=lo, date_to=hi, stop_degree=p["stop_degree"],
+                                             include_crypto=include_crypto)
     load_s = time.perf_counter() - start
     progress(1, 3, f"Tracing {p['direction']} over {ledger.n_edges} transactions")
     tp = TraceParams(
@@ -112,8 +114,10 @@ def compute_trace(run, progress):
         sk, dk = ledger.node_keys[s], ledger.node_keys[d]
         flow_out[sk] = flow_out.get(sk, 0) + g["sum"]
         flow_in[dk] = flow_in.get(dk, 0) + g["sum"]
-        edges.append({"source": sk, "target": dk, "count": g["count"], "sum": str(from_units(g["sum"])),
-                      "first": _iso(g["first"]), "last": _iso(g["last"]), "tx": g["tx"],
+        crypto = sorted({-t for t in g["tx"] if t < 0})
+        bank = [t for t in g["tx"] if t > 0]
+        edges.append({"source": sk, "target": dk, "count": len(bank) + len(crypto), "sum": str(from_units(g["sum"])),
+                      "first": _iso(g["first"]), "last": _iso(g["last"]), "tx": bank, "crypto_tx": crypto,
                       "tx_more": max(0, g["count"] - len(g["tx"]))})
     seed_set = set(seeds)
     stopped = {ledger.node_keys[i] for i in res.stopped}
@@ -124,17 +128,24 @@ def compute_trace(run, progress):
                       "stopped": k in stopped, "in": str(from_units(flow_in.get(k, 0))),
                       "out": str(from_units(flow_out.get(k, 0)))})
     paths = [{"nodes": [ledger.node_keys[n] for n in path["nodes"]],
-              "tx": [int(ledger.tx_id[e]) for e in path["edges"]], "amount": str(from_units(path["amount"])),
+              "tx": [int(ledger.tx_id[e]) for e in path["edges"] if ledger.tx_id[e] > 0],
+              "crypto_tx": [-int(ledger.tx_id[e]) for e in path["edges"] if ledger.tx_id[e] < 0],
+              "amount": str(from_units(path["amount"])),
               "direction": path["direction"], "first": _iso(ledger.t[path["edges"][0]]),
               "last": _iso(ledger.t[path["edges"][-1]])} for path in res.paths]
-    used_tx = [int(x) for x in ledger.tx_id[res.edges]]
+    used_all = {int(x) for x in ledger.tx_id[res.edges]}
+    used_tx = sorted(x for x in used_all if x > 0)
+    used_crypto = sorted(-x for x in used_all if x < 0)
     total = sum(flow_out.get(k, 0) for k in seed_set) + sum(flow_in.get(k, 0) for k in seed_set)
     result = {"nodes": nodes, "edges": edges, "paths": paths, "currency": case.reference_currency or "EUR",
               "stopped": sorted(stopped)}
-    summary = {"nodes": len(nodes), "edges": len(edges), "transactions": len(used_tx), "paths": len(paths),
+    summary = {"nodes": len(nodes), "edges": len(edges), "transactions": len(used_tx) + len(used_crypto),
+               "crypto_transactions": len(used_crypto), "paths": len(paths),
                "seed_flow": str(from_units(total)), "direction": p["direction"], "hops": p["hops"]}
     snapshot = _snapshot(case, ledger.import_ids, ledger.handling, "cache" if warm else "neighbourhood",
                          ledger.n_edges, load_s, {"transactions_used": len(used_tx),
+                                                  "crypto_transactions_used": len(used_crypto),
+                                                  "crypto_without_rate": ledger.crypto_without_rate,
                                                   "max_transaction_id": max(used_tx) if used_tx else None})
     progress(3, 3, "Trace finished")
     return Computed(result, summary, snapshot, _handling(ledger.handling))

@@ -66,7 +66,8 @@ def _chunks(ids):
         yield ids[i:i + IN_CHUNK]
 
 
-def ledger_neighbourhood(*, user, case, seeds, direction, hops, date_from=None, date_to=None, stop_degree=200):
+def ledger_neighbourhood(*, user, case, seeds, direction, hops, date_from=None, date_to=None, stop_degree=200,
+                         include_crypto=False):
     """The transactions within `hops` of the seeds (node keys "a:<id>"/"p:<id>"), loaded hop by hop.
 
     Nodes with more than `stop_degree` transactions are not expanded (they would be stopped
@@ -106,8 +107,13 @@ def ledger_neighbourhood(*, user, case, seeds, direction, hops, date_from=None, 
             degrees.update(deg)
             frontier = {k for k in next_frontier if deg.get(k, 0) <= stop_degree}
             seen |= next_frontier
+    missing = 0
+    if include_crypto:
+        missing = add_crypto_edges(builder, user=user, case=case, reference_currency=case.reference_currency or "EUR",
+                                   date_from=date_from, date_to=date_to)
     ledger = builder.build()
     ledger.known_degree = degrees
+    ledger.crypto_without_rate = missing
     return ledger
 
 
@@ -130,6 +136,59 @@ def _degrees(base, keys):
             for acc, n in base.filter(**{f"{field}__in": chunk}).order_by().values_list(field).annotate(n=Count("id")):
                 out[f"a:{acc}"] += n
     return out
+
+
+def add_crypto_edges(builder: LedgerBuilder, *, user, case, reference_currency, date_from=None, date_to=None):
+    """Crypto transactions as edges between addresses (accounts "a:<id>"), id = -(crypto transaction id).
+
+    Each output is attributed to the inputs in proportion to their value (no change back to an
+    input address); values are converted to the reference currency with the latest stored rate of
+    the asset on or before the block date; without a rate the edge is left out and counted."""
+    from decimal import Decimal
+
+    from finance.models import FxRate
+
+    qs = CryptoTransaction.objects.visible_to(user, Action.VIEW).filter(case=case, probable_duplicate_of__isnull=True)
+    if date_from:
+        qs = qs.filter(block_time__gte=date_from)
+    if date_to:
+        qs = qs.filter(block_time__lte=date_to)
+    meta = {tid: (t, asset, h, imp) for tid, t, asset, h, imp in
+            qs.order_by().values_list("id", "block_time", "asset", "handling", "source_import_id")}
+    if not meta:
+        return 0
+    moves = defaultdict(lambda: ([], []))
+    for tid, side, addr, value in CryptoMovement.objects.filter(transaction_id__in=list(meta)).order_by(
+            "transaction_id", "side", "position").values_list("transaction_id", "side", "address_id", "value"):
+        moves[tid][0 if side == "in" else 1].append((addr, value))
+    rates = defaultdict(list)
+    for cur, on, rate in FxRate.objects.filter(currency__in={m[1] for m in meta.values()},
+                                               quote_currency=reference_currency).order_by("on").values_list(
+            "currency", "on", "rate"):
+        rates[cur].append((on, rate))
+    missing = 0
+    for tid, (ins, outs) in moves.items():
+        t, asset, handling, imp = meta[tid]
+        rate = Decimal(1) if asset == reference_currency else None
+        for on, r in rates.get(asset, ()):
+            if on <= t.date():
+                rate = r
+        if rate is None:
+            missing += 1
+            continue
+        total_in = sum(v for _, v in ins)
+        if not total_in:
+            continue
+        in_addrs = {a for a, _ in ins}
+        for out_addr, out_val in outs:
+            if out_addr in in_addrs:
+                continue  # change back to the sender
+            for in_addr, in_val in ins:
+                amount = out_val * in_val / total_in * rate
+                builder.add_multi(-tid, f"a:{in_addr}", f"a:{out_addr}", int(t.timestamp()), to_units(amount), "crypto")
+        builder.handling.add(handling)
+        builder.import_ids.add(imp)
+    return missing
 
 
 # --- labels and attributes of nodes -----------------------------------------------------------

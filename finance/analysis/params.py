@@ -89,6 +89,7 @@ def clean_params(kind, raw) -> dict:
         except (TypeError, ValueError):
             raise ValidationError({"params": "stop_accounts: account ids."}) from None
         p["max_paths"] = _int(raw, "max_paths", 25, 1, 500)
+        p["include_crypto"] = bool(raw.get("include_crypto", True))
     elif kind == AnalysisKind.TYPOLOGIES:
         try:
             p["settings"] = typologies.settings_clean(raw.get("settings") or {}) and (raw.get("settings") or {})

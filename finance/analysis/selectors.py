@@ -55,6 +55,13 @@ def edge_transactions(*, user, case, run, source, target):
     return edge, qs
 
 
+def crypto_transactions_by_ids(*, user, case, ids):
+    from finance.models import CryptoTransaction
+
+    return visible(CryptoTransaction, user=user, case=case).filter(pk__in=ids).prefetch_related(
+        "movements__address").order_by("block_time", "id")
+
+
 def transactions_by_ids(*, user, case, ids):
     return visible(Transaction, user=user, case=case).filter(pk__in=ids).select_related(
         "debit_account", "credit_account", "debit_party", "credit_party", "source_import").order_by("booked_at", "id")

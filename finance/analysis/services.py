@@ -83,9 +83,13 @@ def resolve_seeds(*, by, case, seeds, crypto=False):
                 if seizure is None:
                     raise ValidationError({"params": f"seeds: '{raw}' is not a seizure of this case."})
             found = _entity_seed_keys(by=by, case=case, entity_ids=seizure_entity_ids(by=by, case=case, seizure=seizure))
-            for payment in SeizurePayment.objects.filter(case=case, seizure=seizure, transaction__isnull=False):
-                tx = payment.transaction
-                found.update(f"a:{a}" for a in (tx.debit_account_id, tx.credit_account_id) if a)
+            for payment in SeizurePayment.objects.filter(case=case, seizure=seizure):
+                if payment.transaction_id:  # the payer's account of a purchase payment
+                    tx = payment.transaction
+                    found.update(f"a:{a}" for a in (tx.debit_account_id,) if a)
+                if payment.crypto_transaction_id:  # the paying addresses of a crypto purchase
+                    found.update(f"a:{a}" for a in payment.crypto_transaction.movements.filter(side="in")
+                                 .values_list("address_id", flat=True))
             if not found:
                 raise ValidationError({"params": f"seeds: none of the persons or organisations of seizure "
                                                  f"{seizure.reference} is linked to a party of the ledger yet."})

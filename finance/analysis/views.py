@@ -139,7 +139,9 @@ class RunEdgeView(RunMixin, TemplateView):
                                                 target=target)
         if edge is None:
             raise Http404
-        ctx.update(run=run, edge=edge, transactions=txs[:500], source=nodes.get(source, {}),
+        crypto = selectors.crypto_transactions_by_ids(user=self.request.user, case=self.case,
+                                                      ids=edge.get("crypto_tx", [])[:200])
+        ctx.update(run=run, edge=edge, transactions=txs[:500], crypto_transactions=crypto, source=nodes.get(source, {}),
                    target=nodes.get(target, {}), currency=run.result.get("currency", ""))
         return ctx
 

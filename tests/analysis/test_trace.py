@@ -135,3 +135,26 @@ def test_rerun_keeps_the_old_run(chain, run_analysis, world, django_capture_on_c
     run.refresh_from_db()
     assert again.version == 2 and again.rerun_of == run
     assert len(run.result["edges"]) == 3 and again.status == AnalysisRun.Status.SUCCEEDED
+
+
+def test_crypto_payments_join_the_trace_and_seizure_payments_seed_it(ledger, run_analysis, world):
+    from datetime import date
+
+    from finance.models import FxRate
+    from seizures import services as seizure_services
+    from django.utils import timezone
+
+    FxRate.objects.create(currency="BTC", quote_currency="EUR", on=date(2026, 1, 1), rate=50000)
+    order = ledger.crypto([("buyer", 0.31)], [("vendor", 0.3), ("buyer", 0.0099)], day=1)
+    ledger.crypto([("vendor", 0.3)], [("exch", 0.2999)], day=2)
+    seizure = seizure_services.seizure_record(
+        case=world.case, by=world.users["investigator"], reference="SZ-C", country="HR", context="border_crossing",
+        legal_basis="illicit_possession", occurred_at=timezone.now())
+    services.seizure_payment_mark(case=world.case, by=world.users["analyst"], seizure=seizure,
+                                  crypto_transaction=order, note="darknet order")
+    run = run_analysis("trace", {"seeds": [f"seizure:{seizure.pk}"]})
+    assert edge_pairs(run, ledger) == {("buyer", "vendor"), ("vendor", "exch")}
+    first = next(e for e in run.result["edges"] if e["source"] == f"a:{ledger.accounts['buyer'].pk}")
+    assert first["crypto_tx"] == [order.pk] and first["tx"] == []
+    assert Decimal(first["sum"]) == Decimal("15000.00")  # 0.3 BTC at 50,000 EUR
+    assert run.seizure == seizure

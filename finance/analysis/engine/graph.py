@@ -49,6 +49,7 @@ class Ledger:
     handling: set = field(default_factory=set)
     import_ids: set = field(default_factory=set)
     known_degree: dict = field(default_factory=dict)  # node key -> degree in the full ledger (neighbourhood loads)
+    crypto_without_rate: int = 0  # crypto transactions left out for want of an exchange rate
 
     @property
     def n_nodes(self):
@@ -88,6 +89,16 @@ class LedgerBuilder:
         if tx_id in self.seen:
             return
         self.seen.add(tx_id)
+        c = self.cols
+        c["tx_id"].append(tx_id)
+        c["src"].append(self.node(src_key))
+        c["dst"].append(self.node(dst_key))
+        c["t"].append(t)
+        c["amt"].append(amt_units)
+        c["channel"].append(CHANNEL_CODE.get(channel, len(CHANNELS) - 1))
+
+    def add_multi(self, tx_id, src_key, dst_key, t, amt_units, channel="crypto"):
+        """One of several edges of the same transaction (crypto: inputs × outputs)."""
         c = self.cols
         c["tx_id"].append(tx_id)
         c["src"].append(self.node(src_key))
