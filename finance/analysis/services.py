@@ -4,7 +4,7 @@ import io
 import time
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -464,6 +464,34 @@ def crypto_tags_import(*, case, by, upload) -> int:
     CryptoTag.objects.bulk_create([CryptoTag(case=case, created_by=by, evidence=evidence, **v) for v in values])
     audit_record(actor=by, action="cryptotag.import", obj=evidence, details={"rows": len(rows), "added": len(values)})
     return len(values)
+
+
+# --- crypto reference prices -------------------------------------------------------------------
+
+CRYPTO_ASSETS = {"BTC", "ETH", "LTC", "BCH", "XMR", "TRX"}
+
+
+@transaction.atomic
+def crypto_price_set(*, by, asset, quote_currency, on, rate, source=""):
+    """A reference price of a crypto asset (not an ISO 4217 code, so finance's fx_rate_set refuses
+    it), stored in the shared FX table so crypto payments can join traces in the case currency.
+    Administrators only, like other reference rates."""
+    from finance.models import FxRate
+    from finance.validation import check_currency
+
+    if by is None or not (by.is_superuser or by.is_staff):
+        raise PermissionDenied("Only administrators set reference prices.")
+    asset = (asset or "").upper()
+    if asset not in CRYPTO_ASSETS:
+        raise ValidationError({"asset": f"One of {', '.join(sorted(CRYPTO_ASSETS))}."})
+    rate = Decimal(str(rate))
+    if rate <= 0:
+        raise ValidationError({"rate": "A positive price."})
+    row, _ = FxRate.objects.update_or_create(currency=asset, quote_currency=check_currency(quote_currency), on=on,
+                                             defaults={"rate": rate, "source": source[:100]})
+    audit_record(actor=by, action="fxrate.crypto_set", obj=row, case=None,
+                 details={"asset": asset, "quote": quote_currency, "on": str(on), "rate": str(rate)})
+    return row
 
 
 # --- seizures ------------------------------------------------------------------------------------
