@@ -7,11 +7,12 @@ and transactions that match one already in the ledger from another import
 duplicates instead of being silently doubled.
 """
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time as dtime
+from datetime import date, datetime, time as dtime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from finance import parsers
@@ -19,7 +20,7 @@ from finance.models import Account, CryptoMovement, CryptoTransaction, FxRate, P
 from finance.normalize import identifier_normalized, name_normalized
 from finance.parsers import ParsedCrypto, ParsedTransaction, RowError
 
-CHUNK = 2000
+CHUNK = 5000
 LEDGER_MODELS = (Transaction, Account, Party, CryptoTransaction)
 CENT = Decimal("0.0001")
 
@@ -65,6 +66,7 @@ class _Writer:
         self.parties: dict[tuple, int] = {}
         self.holders: set[tuple[int, int]] = set()
         self.fx_cache: dict[tuple, tuple] = {}
+        self.booked_cache: dict = {}
         self.tz = timezone.get_default_timezone()
         self.result = WriteResult()
         self.common = dict(case_id=self.case.pk, created_by_id=imp.created_by_id, handling=imp.handling,
@@ -158,9 +160,10 @@ class _Writer:
         party_ids = self.party_ids([(p, (i.source_row, i.source_path)) for i in items
                                     for p in (i.debit.party, i.credit.party)])
         rows = []
+        now = timezone.now()
+        common = self.common
         for item in items:
-            booked = self.aware(item.booked_at)
-            day = timezone.localtime(booked, self.tz).date()
+            booked, day = self.booked(item.booked_at)
             rate, rate_day = self.fx(item.currency, day)
             if rate is None:
                 self.result.without_fx += 1
@@ -168,22 +171,31 @@ class _Writer:
             credit_acc = account_ids.get(id(item.credit.account))
             debit_party = party_ids.get(id(item.debit.party))
             credit_party = party_ids.get(id(item.credit.party))
-            for acc, party in ((debit_acc, debit_party), (credit_acc, credit_party)):
-                if acc and party:
-                    self.holders.add((acc, party))
+            if debit_acc and debit_party:
+                self.holders.add((debit_acc, debit_party))
+            if credit_acc and credit_party:
+                self.holders.add((credit_acc, credit_party))
             amount = item.amount.quantize(CENT, rounding=ROUND_HALF_UP)
-            rows.append(Transaction(
-                **self.common, source_import_id=self.imp.pk, source_row=item.source_row,
-                source_path=item.source_path[:300], booked_at=booked, value_date=item.value_date, amount=amount,
-                currency=item.currency, amount_reference=(amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
-                if rate is not None else None, reference_currency=self.reference_currency,
-                fx_rate=rate, fx_rate_date=rate_day, debit_account_id=debit_acc, credit_account_id=credit_acc,
-                debit_party_id=debit_party, credit_party_id=credit_party, channel=item.channel,
-                reference=item.reference[:500], external_id=item.external_id[:120],
-                match_key=match_key(day, amount, item.currency),
+            rows.append((
+                common["case_id"], common["created_by_id"], now, now, common["handling"], common["origin_agency_id"],
+                common["fiu_released_at"], common["fiu_released_by_id"], self.imp.pk, item.source_row,
+                item.source_path[:300], booked, item.value_date, amount, item.currency,
+                (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP) if rate is not None else None,
+                self.reference_currency, rate, rate_day, debit_acc, credit_acc, debit_party, credit_party,
+                item.channel, item.reference[:500], item.external_id[:120], match_key(day, amount, item.currency),
             ))
-        Transaction.objects.bulk_create(rows, batch_size=CHUNK)
+        insert_transactions(rows)
         self.result.transactions += len(rows)
+
+    def booked(self, value):
+        """(aware booking time, local booking day); statements repeat dates, so this is cached per value."""
+        cached = self.booked_cache.get(value)
+        if cached is None:
+            aware = self.aware(value)
+            cached = (aware, timezone.localtime(aware, self.tz).date())
+            if len(self.booked_cache) < 100_000:
+                self.booked_cache[value] = cached
+        return cached
 
     def write_crypto(self, items: list[ParsedCrypto]):
         from finance.parsers import AccountRef
@@ -224,35 +236,66 @@ class _Writer:
         self.result.duplicates += flag_probable_duplicates(self.imp)
 
 
+TRANSACTION_FIELDS = (
+    "case", "created_by", "created_at", "updated_at", "handling", "origin_agency", "fiu_released_at",
+    "fiu_released_by", "source_import", "source_row", "source_path", "booked_at", "value_date", "amount", "currency",
+    "amount_reference", "reference_currency", "fx_rate", "fx_rate_date", "debit_account", "credit_account",
+    "debit_party", "credit_party", "channel", "reference", "external_id", "match_key",
+)
+
+
+def insert_transactions(rows):
+    """Insert ledger rows (tuples in TRANSACTION_FIELDS order): PostgreSQL COPY, else the ORM's bulk insert.
+
+    No per-row model instances on PostgreSQL: this is what lets a million-row statement import in
+    under a minute. The rows go into the caller's transaction like any other write."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        columns = ", ".join(connection.ops.quote_name(Transaction._meta.get_field(f).column) for f in TRANSACTION_FIELDS)
+        table = connection.ops.quote_name(Transaction._meta.db_table)
+        text = "".join("\t".join(map(_copy_value, row)) + "\n" for row in rows)
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                copy.write(text)
+        return
+    names = [Transaction._meta.get_field(f).attname for f in TRANSACTION_FIELDS]
+    Transaction.objects.bulk_create([Transaction(**dict(zip(names, row))) for row in rows], batch_size=CHUNK)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
 def match_key(day, amount, currency) -> str:
     return f"{day.isoformat()}|{amount.normalize():f}|{currency}"
 
 
 def flag_probable_duplicates(imp) -> int:
     """Mark this import's transactions that another import already brought into the ledger:
-    same day, amount and currency, and at least one account in common."""
-    mine = Transaction.objects.filter(source_import=imp).values_list("id", "match_key", "debit_account_id",
-                                                                      "credit_account_id")
-    by_key = defaultdict(list)
-    for row in mine.iterator(chunk_size=5000):
-        by_key[row[1]].append(row)
-    flagged = []
-    keys = list(by_key)
-    for start in range(0, len(keys), 1000):
-        others = (Transaction.objects.filter(case_id=imp.case_id, match_key__in=keys[start:start + 1000])
-                  .exclude(source_import=imp).order_by("id")
-                  .values_list("id", "match_key", "debit_account_id", "credit_account_id"))
-        for other_id, key, other_debit, other_credit in others:
-            other_accounts = {other_debit, other_credit} - {None}
-            for row in by_key.get(key, []):
-                if row[0] in {f[0] for f in flagged}:
-                    continue
-                if other_accounts & ({row[2], row[3]} - {None}):
-                    flagged.append((row[0], other_id))
-                    break
-    for tx_id, other_id in flagged:
+    same day, amount and currency (match_key), and at least one account in common. One query."""
+    others = Transaction.objects.filter(case_id=imp.case_id).exclude(source_import=imp)
+    if not others.exists():
+        return 0
+    same = others.filter(match_key=OuterRef("match_key")).filter(
+        Q(debit_account_id=OuterRef("debit_account_id")) | Q(debit_account_id=OuterRef("credit_account_id"))
+        | Q(credit_account_id=OuterRef("debit_account_id")) | Q(credit_account_id=OuterRef("credit_account_id"))
+    ).order_by("id").values("id")[:1]
+    pairs = list(Transaction.objects.filter(source_import=imp).annotate(dup=Subquery(same))
+                 .filter(dup__isnull=False).values_list("id", "dup"))
+    for tx_id, other_id in pairs:
         Transaction.objects.filter(pk=tx_id).update(probable_duplicate_of_id=other_id)
-    return len(flagged)
+    return len(pairs)
 
 
 def write_import(*, imp, data: bytes, progress) -> WriteResult:

@@ -1,6 +1,7 @@
 """Normalised forms used for matching: party names and identifiers."""
 import re
 import unicodedata
+from functools import lru_cache
 
 LEGAL_FORMS = {
     "doo", "d o o", "dd", "gmbh", "ag", "kg", "ltd", "limited", "llc", "inc", "sa", "sarl", "srl", "spa", "bv", "nv",
@@ -15,6 +16,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
+@lru_cache(maxsize=65536)
 def name_normalized(name: str) -> str:
     """Tokens sorted, punctuation and legal forms removed: "Kovač, Dario" == "DARIO KOVAC"."""
     words = re.sub(r"[^a-z0-9 ]+", " ", fold(name).replace(".", "")).split()
@@ -22,5 +24,6 @@ def name_normalized(name: str) -> str:
     return " ".join(sorted(words))[:300]
 
 
+@lru_cache(maxsize=65536)
 def identifier_normalized(value: str) -> str:
     return "".join(ch for ch in (value or "").upper() if ch.isalnum())

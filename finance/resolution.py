@@ -40,10 +40,18 @@ def suggest_for_parties(*, case, by, party_ids) -> int:
     for ident in EntityIdentifier.objects.filter(entity__case=case).select_related("entity"):
         entity_by_ident[ident.value_normalized] = ident.entity
     others = list(Party.objects.filter(case=case, merged_into__isnull=True).exclude(pk__in=party_ids)
-                  .values("id", "name_normalized", "identifiers"))
+                  .values_list("id", "name_normalized", "identifiers"))
+    other_ids = [o[0] for o in others]
+    other_names = [o[1] for o in others]
+    party_by_ident = {}
+    for pid, _name, identifiers in others:
+        for ident in identifiers:
+            if ident.get("normalized"):
+                party_by_ident.setdefault(ident["normalized"], pid)
     existing = set(ResolutionSuggestion.objects.filter(case=case).values_list("party_id", "entity_id", "other_party_id"))
     existing |= {(o, None, p) for p, _e, o in existing if o}
     created = []
+    entity_choices = list(entity_names)
 
     def add(party, score, reasons, entity=None, other_id=None):
         key = (party.pk, entity.pk if entity else None, other_id)
@@ -62,29 +70,28 @@ def suggest_for_parties(*, case, by, party_ids) -> int:
             if entity and entity.pk not in matched_entities:
                 matched_entities.add(entity.pk)
                 add(party, 100, [f"same identifier {value}"], entity=entity)
-        if party.name_normalized and entity_names:
-            for name, score, _ in process.extract(party.name_normalized, list(entity_names), scorer=fuzz.token_sort_ratio,
+        if party.name_normalized and entity_choices:
+            for name, score, _ in process.extract(party.name_normalized, entity_choices, scorer=fuzz.token_sort_ratio,
                                                   score_cutoff=NAME_THRESHOLD, limit=3):
                 entity = entity_names[name]
                 if entity.pk not in matched_entities:
                     matched_entities.add(entity.pk)
                     add(party, score, [f"name “{party.name}” ≈ “{entity.name}” ({score:.0f}%)"], entity=entity)
         if not matched_entities:
-            # Only parties that match no case person are compared with each other, and only with the best
-            # candidate: one suggestion per new party, not one per pair.
-            best = None
-            for other in others:
-                other_idents = {i.get("normalized") for i in other["identifiers"] if i.get("normalized")}
-                if idents & other_idents:
-                    best = (100, [f"same identifier {sorted(idents & other_idents)[0]}"], other["id"])
-                    break
-                if party.name_normalized and other["name_normalized"]:
-                    score = fuzz.token_sort_ratio(party.name_normalized, other["name_normalized"])
-                    if score >= PARTY_THRESHOLD and (best is None or score > best[0]):
-                        best = (score, [f"similar name ({score:.0f}%)"], other["id"])
-            if best:
-                add(party, best[0], best[1], other_id=best[2])
-        others.append({"id": party.pk, "name_normalized": party.name_normalized, "identifiers": party.identifiers})
+            # Parties that match no case person are compared with the other parties, and suggested
+            # with their best candidate only: one suggestion per new party, not one per pair.
+            same = next((party_by_ident[v] for v in sorted(idents) if v in party_by_ident), None)
+            if same is not None:
+                add(party, 100, ["same identifier"], other_id=same)
+            elif party.name_normalized and other_names:
+                best = process.extractOne(party.name_normalized, other_names, scorer=fuzz.token_sort_ratio,
+                                          score_cutoff=PARTY_THRESHOLD)
+                if best:
+                    add(party, best[1], [f"similar name ({best[1]:.0f}%)"], other_id=other_ids[best[2]])
+        other_ids.append(party.pk)
+        other_names.append(party.name_normalized)
+        for value in idents:
+            party_by_ident.setdefault(value, party.pk)
     ResolutionSuggestion.objects.bulk_create(created)
     return len(created)
 

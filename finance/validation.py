@@ -5,6 +5,7 @@ parsers turn that into a row error naming the field and the value.
 """
 import hashlib
 import re
+from functools import lru_cache
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -34,9 +35,14 @@ def looks_like_iban(value: str) -> bool:
 
 def check_iban(value: str) -> str:
     try:
-        return IBAN(value).compact
+        return _iban_compact(value)
     except SchwiftyException as exc:
         raise Invalid(f"not a valid IBAN ({exc})") from None
+
+
+@lru_cache(maxsize=65536)  # statements repeat the same counterparties: check each IBAN once
+def _iban_compact(value: str) -> str:
+    return IBAN(value).compact
 
 
 def check_bic(value: str) -> str:
@@ -73,6 +79,7 @@ def normalize_account(value: str) -> str:
 
 # --- amounts and dates ------------------------------------------------------------
 
+_PLAIN_AMOUNT = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,6})?\Z")
 AMOUNT_CHARS = re.compile(r"^[+-]?[0-9.,' \u00a0]*[0-9]$|^[+-]?[0-9.,' \u00a0]*[0-9][-]?$")
 
 
@@ -82,6 +89,8 @@ def parse_amount(value, decimal_sep: str = ".") -> Decimal:
         return value
     if isinstance(value, (int, float)):
         return Decimal(str(value))
+    if decimal_sep == "." and _PLAIN_AMOUNT.match(value):
+        return Decimal(value)
     text = str(value or "").strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
     if not text:
         raise Invalid("amount is empty")

@@ -3,6 +3,7 @@
 Amounts are Decimal with a currency; every row keeps the import it came from
 and the row number or XML element path inside that file.
 """
+from django.conf import settings
 from django.db import models
 
 from cases.models.records import HandledRecord
@@ -123,7 +124,21 @@ class Transaction(ProvenanceMixin, HandledRecord):
 
     Channel = Channel
 
-    booked_at = models.DateTimeField(db_index=True)
+    # Ledgers reach millions of rows: only the indexes the pages and analyses use are kept (the
+    # composite (case, …) indexes below cover the case column). Only `source_import` is a foreign key
+    # the database checks for each row: case, author, agency and releaser are always those of the
+    # row's import (whose own keys are enforced), and the accounts and parties are created or looked
+    # up by the import's writer in the same transaction. Checking them again for each of a million
+    # rows at commit would double an import's time. Deletion is still refused by the ORM (PROTECT).
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+", db_index=False,
+                             db_constraint=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   db_index=False, db_constraint=False)
+    origin_agency = models.ForeignKey("cases.Agency", on_delete=models.PROTECT, related_name="+", db_index=False,
+                                      db_constraint=False)
+    fiu_released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+", db_index=False, db_constraint=False)
+    booked_at = models.DateTimeField()
     value_date = models.DateField(null=True, blank=True)
     amount = models.DecimalField(max_digits=20, decimal_places=4, help_text="Always positive; direction is debit→credit")
     currency = models.CharField(max_length=3, help_text="ISO 4217")
@@ -132,21 +147,30 @@ class Transaction(ProvenanceMixin, HandledRecord):
     reference_currency = models.CharField(max_length=3, blank=True)
     fx_rate = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
     fx_rate_date = models.DateField(null=True, blank=True)
-    debit_account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.PROTECT, related_name="debits")
-    credit_account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.PROTECT, related_name="credits")
-    debit_party = models.ForeignKey(Party, null=True, blank=True, on_delete=models.PROTECT, related_name="debits")
-    credit_party = models.ForeignKey(Party, null=True, blank=True, on_delete=models.PROTECT, related_name="credits")
+    debit_account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.PROTECT, related_name="debits",
+                                      db_constraint=False)
+    credit_account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.PROTECT, related_name="credits",
+                                      db_constraint=False)
+    debit_party = models.ForeignKey(Party, null=True, blank=True, on_delete=models.PROTECT, related_name="debits",
+                                    db_constraint=False)
+    credit_party = models.ForeignKey(Party, null=True, blank=True, on_delete=models.PROTECT, related_name="credits",
+                                    db_constraint=False)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.TRANSFER)
     reference = models.CharField(max_length=500, blank=True, help_text="Purpose / remittance text")
     external_id = models.CharField(max_length=120, blank=True, help_text="Bank's or reporting entity's id")
     # Same day, amount, currency (used to find the same transaction arriving from two sources).
-    match_key = models.CharField(max_length=80, db_index=True, editable=False)
+    match_key = models.CharField(max_length=80, editable=False)
     probable_duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                              related_name="probable_duplicates")
+                                              related_name="probable_duplicates", db_index=False,
+                                              db_constraint=False)
 
     class Meta:
         ordering = ["-booked_at", "-id"]
-        indexes = [models.Index(fields=["case", "booked_at"]), models.Index(fields=["case", "match_key"])]
+        indexes = [
+            models.Index(fields=["case", "booked_at"]), models.Index(fields=["case", "match_key"]),
+            models.Index(fields=["probable_duplicate_of"], condition=models.Q(probable_duplicate_of__isnull=False),
+                         name="finance_tx_duplicates"),
+        ]
 
     def __str__(self):
         return f"{self.booked_at:%Y-%m-%d} {self.amount} {self.currency}"

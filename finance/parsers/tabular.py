@@ -152,7 +152,7 @@ def _rows_xlsx(data: bytes, name: str, options: dict):
 def rows(data: bytes, name: str, fmt: str, options: dict):
     source = _rows_xlsx if fmt == "xlsx" else _rows_csv
     for row in source(data, name, options):
-        if any(str(c).strip() for c in row):
+        if row and (row[0] or any(str(c).strip() for c in row)):
             yield row
 
 
@@ -228,12 +228,40 @@ def parse(data: bytes, name: str, options: dict):
     default_currency = options.get("currency", "")
     fixed_account = options.get("account", "")
     width = len(header)
+    caches = _Caches()
     for row_number, row in enumerate(iterator, start=2):
         if len(row) < width and fmt == "csv":
             yield RowError(str(row_number), "(row)", options["delimiter"].join(map(str, row))[:80],
                            f"the row has {len(row)} columns but the header has {width} (truncated file or wrong delimiter?)")
             continue
-        yield from _row(row_number, row, index, decimal, date_format, default_currency, fixed_account)
+        yield from _row(row_number, row, index, decimal, date_format, default_currency, fixed_account, caches)
+
+
+class _Caches:
+    """Statements repeat dates, accounts, names and currencies: each distinct value is checked once."""
+
+    def __init__(self):
+        self.values: dict = {}
+        self.accounts: dict = {}
+        self.parties: dict = {}
+
+    def checked(self, func, value, *args):
+        key = (func, value, args)
+        hit = self.values.get(key)
+        if hit is None:
+            try:
+                hit = (True, func(value, *args))
+            except v.Invalid as exc:
+                hit = (False, str(exc))
+            if len(self.values) < 500_000:
+                self.values[key] = hit
+        return hit
+
+    def party(self, name):
+        ref = self.parties.get(name)
+        if ref is None:
+            ref = self.parties[name] = PartyRef(name)
+        return ref
 
 
 def _cell(row, index, field):
@@ -244,24 +272,26 @@ def _cell(row, index, field):
     return value.strip() if isinstance(value, str) else value
 
 
-def _row(number, row, index, decimal, date_format, default_currency, fixed_account):
+def _row(number, row, index, decimal, date_format, default_currency, fixed_account, caches):
     errors = []
     r = str(number)
-
-    def get(field):
-        return _cell(row, index, field)
+    width = len(row)
+    cells = {field: (row[i].strip() if isinstance(row[i], str) else row[i])
+             for field, i in index.items() if i < width}
+    get = cells.get
 
     def checked(field, func, *args, required=False):
-        value = get(field)
+        value = cells.get(field, "")
         if value in ("", None):
             if required:
                 errors.append(RowError(r, field, "", "required value is missing"))
             return None
-        try:
-            return func(value, *args)
-        except v.Invalid as exc:
-            errors.append(RowError(r, field, str(value), str(exc)))
+        cacheable = isinstance(value, str) and func is not v.parse_amount
+        ok, result = caches.checked(func, value, *args) if cacheable else _call(func, value, *args)
+        if not ok:
+            errors.append(RowError(r, field, str(value), result))
             return None
+        return result
 
     booked = checked("booked_at", v.parse_datetime, date_format, required=True)
     value_dt = checked("value_date", v.parse_datetime, date_format)
@@ -292,8 +322,8 @@ def _row(number, row, index, decimal, date_format, default_currency, fixed_accou
         currency = default_currency or None
         if not currency:
             errors.append(RowError(r, "currency", "", "required value is missing"))
-    own = _account(r, "account", get("account") or fixed_account, errors)
-    other = _account(r, "counterparty_account", get("counterparty_account"), errors)
+    own = _account(r, "account", get("account") or fixed_account, errors, caches)
+    other = _account(r, "counterparty_account", get("counterparty_account"), errors, caches)
     bic = checked("counterparty_bic", v.check_bic) or ""
     if other and bic:
         other.bic = bic
@@ -302,10 +332,10 @@ def _row(number, row, index, decimal, date_format, default_currency, fixed_accou
     if errors:
         yield from errors
         return
-    holder = PartyRef(str(get("account_holder"))) if get("account_holder") else None
-    counterparty = PartyRef(str(get("counterparty_name"))) if get("counterparty_name") else None
-    if own and currency:
-        own.currency = own.currency or currency
+    holder = caches.party(str(get("account_holder"))) if get("account_holder") else None
+    counterparty = caches.party(str(get("counterparty_name"))) if get("counterparty_name") else None
+    if own and currency and not own.currency:
+        own.currency = currency
     own_side, other_side = Side(own, holder), Side(other, counterparty)
     outgoing = amount < 0
     reference = str(get("reference") or "")
@@ -318,10 +348,25 @@ def _row(number, row, index, decimal, date_format, default_currency, fixed_accou
     )
 
 
-def _account(r, field, value, errors):
+def _call(func, value, *args):
+    try:
+        return True, func(value, *args)
+    except v.Invalid as exc:
+        return False, str(exc)
+
+
+def _account(r, field, value, errors, caches=None):
     value = str(value or "").strip()
     if not value:
         return None
+    if caches is not None:
+        hit = caches.accounts.get(value)
+        if hit is None:
+            problems = []
+            hit = caches.accounts[value] = (_account(r, field, value, problems), problems[0].reason if problems else "")
+        if hit[1]:
+            errors.append(RowError(r, field, value, hit[1]))
+        return hit[0]
     if v.looks_like_iban(value):
         try:
             return AccountRef(identifier=v.check_iban(value), is_iban=True, country=v.compact(value)[:2])
@@ -334,12 +379,16 @@ def _account(r, field, value, errors):
     return AccountRef(identifier=value)
 
 
+_CHANNEL_PATTERNS = [(channel, re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b"))
+                     for channel, words in CHANNEL_WORDS]
+
+
 def _channel(channel_text: str, reference: str) -> str:
     for source in (channel_text, reference):
-        text = _norm(source)
+        text = (source.lower() if source.isascii() else _norm(source)) if source else ""
         if not text:
             continue
-        for channel, words in CHANNEL_WORDS:
-            if any(re.search(rf"\b{re.escape(w)}\b", text) for w in words):
+        for channel, pattern in _CHANNEL_PATTERNS:
+            if pattern.search(text):
                 return channel
     return "transfer" if not channel_text else "other"
