@@ -245,7 +245,9 @@ def totals_over_time(*, user, currency, case=None, months=12, today=None):
         labels.append(end.strftime("%b %y"))
         sums = {key: Decimal("0") for key in series}
         for asset in assets:
-            if timezone.localtime(asset.created_at).date() > end or values.get(asset.pk) is None:
+            # known since registration, or since the first measure when that was recorded with an earlier date
+            since = min([timezone.localtime(asset.created_at).date(), *(m.issued_on for m in asset.measures.all())])
+            if since > end or values.get(asset.pk) is None:
                 continue
             state = AssetState.IDENTIFIED
             for m in sorted(asset.measures.all(), key=lambda m: (m.issued_on, m.pk)):

@@ -77,10 +77,13 @@ def test_totals_across_cases_in_a_chosen_currency(world, mixed):
 
 
 @pytest.mark.django_db
-def test_totals_over_time_replay_the_measures(world, mixed):
+def test_chart_values_follow_the_measure_dates(world, rates):
+    eur = make_asset(world, label="EUR account", value="1000.00", currency="EUR")
+    advance(world, eur, "frozen", issued_on=date(2025, 12, 10))
+    advance(world, eur, "seized", issued_on=date(2026, 2, 3))
     labels, series = selectors.totals_over_time(user=world.users["asset"], currency="EUR", case=world.case,
-                                                months=3, today=date(2026, 3, 10))
-    assert labels == ["Jan 26", "Feb 26", "Mar 26"]
-    # every measure of the fixture was issued on 1 Feb 2026; assets were registered "now" (before Jan 2026? no:
-    # created_at is the real clock), so only months ending after creation count them.
-    assert len(series["frozen"]) == 3
+                                                months=4, today=date(2026, 3, 10))
+    assert labels == ["Dec 25", "Jan 26", "Feb 26", "Mar 26"]
+    assert series["identified"] == [Decimal("1000.00")] * 4
+    assert series["frozen"] == [Decimal("1000.00"), Decimal("1000.00"), 0, 0]
+    assert series["seized"] == [0, 0, Decimal("1000.00"), Decimal("1000.00")]
