@@ -296,12 +296,16 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "jobs-reap-stale": {"task": "cases.tasks.jobs_reap_stale", "schedule": 15 * 60},
     "tasks-due-check": {"task": "cases.tasks.tasks_due_check", "schedule": 24 * 3600},
+    # Hourly: reminders are sent once per measure and lead time, so re-runs are harmless.
+    "recovery-deadline-reminders": {"task": "finance.recovery.tasks.deadline_reminders", "schedule": 3600},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Parallax -------------------------------------------------------------
 PARALLAX_DEMO_PASSWORD = os.environ.get("PARALLAX_DEMO_PASSWORD", "parallax-demo-2026")
 PARALLAX_CLASSIFICATION = os.environ.get("PARALLAX_CLASSIFICATION", "RESTRICTED — LAW ENFORCEMENT")
+# Days before a freeze order's expiry or review date when the team is reminded.
+RECOVERY_REMINDER_LEAD_DAYS = [int(d) for d in env_list("RECOVERY_REMINDER_LEAD_DAYS", ["30", "7", "1"])]
 
 LOGGING = {
     "version": 1,
