@@ -103,6 +103,11 @@ class Account(ProvenanceMixin, HandledRecord):
                                     name="finance_account_once_per_case"),
         ]
 
+    @property
+    def holder_names(self):
+        """Distinct names of the holders (each import brings its own party for the same holder)."""
+        return sorted({party.name for party in self.holders.all()})
+
     def __str__(self):
         label = self.identifier
         if self.institution:

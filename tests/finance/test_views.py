@@ -89,3 +89,38 @@ def test_api_upload_confirm_and_read(world, login, django_capture_on_commit_call
     assert all(r["source_sha256"] == Import.objects.get().sha256 for r in results)
     again = client.post("/api/finance/imports/", {"case": world.case.reference, "file": upload("bank_export.csv")})
     assert again.status_code == 400 and "already uploaded" in again.content.decode()
+
+
+def test_case_summary_timeline_and_status_partial(run_import, login, world):
+    imp = run_import("statement.mt940")
+    ref = world.case.reference
+    analyst = login(world.users["analyst"])
+    summary = analyst.get(f"/cases/{ref}/")
+    assert b"Transactions" in summary.content
+    timeline = analyst.get(f"/cases/{ref}/timeline/")
+    assert b"statement.mt940" in timeline.content
+    partial = analyst.get(f"/cases/{ref}/finance/imports/{imp.pk}/", {"part": "status"}, HTTP_HX_REQUEST="true")
+    assert partial.status_code == 200 and b'data-status="imported"' in partial.content
+    assert b"<html" not in partial.content
+    prosecutor = login(world.users["prosecutor"])
+    assert b"statement.mt940" not in prosecutor.get(f"/cases/{ref}/timeline/").content
+
+
+def test_ledger_filters_by_account_party_dates_and_currency(run_import, analyst, world):
+    from datetime import date
+    from finance import selectors
+
+    run_import("bank_export.xlsx", options={"account": "HR1210010051863000160"})
+    user, case = world.users["analyst"], world.case
+    usd = selectors.transaction_list(user=user, case=case, currency="usd")
+    assert [t.amount for t in usd] == [750.25]
+    march_4 = selectors.transaction_list(user=user, case=case, date_from=date(2026, 3, 4), date_to=date(2026, 3, 4))
+    assert march_4.count() == 1
+    account = march_4.get().credit_account
+    assert selectors.transaction_list(user=user, case=case, account=account.pk).count() == 1
+    party = march_4.get().credit_party
+    assert selectors.transaction_list(user=user, case=case, party=party.pk).get().pk == march_4.get().pk
+    page = analyst.get(f"/cases/{case.reference}/finance/", {"date_from": "2026-03-20", "currency": "USD"})
+    assert b"Storage rent" in page.content and b"Invoice 2026-117" not in page.content
+    bad = analyst.get(f"/cases/{case.reference}/finance/", {"date_from": "yesterday"})
+    assert bad.status_code == 200 and b"Enter a valid date" in bad.content
