@@ -57,7 +57,8 @@ def flow_svg(result, edge_url="", max_edges=60, width=WIDTH):
         per_col.setdefault(col[k], []).append(k)
     biggest_col = max(sum(size[k] for k in ks) for ks in per_col.values()) or Decimal(1)
     max_nodes = max(len(ks) for ks in per_col.values())
-    scale = (MAX_H - GAP * max_nodes) / float(biggest_col)
+    slot = 16  # every node gets room for its label
+    scale = max(MAX_H - (GAP + slot) * max_nodes, 120) / float(biggest_col)
     n_cols = len(cols)
     col_w = min(COL_W, (width - 180) / max(n_cols - 1, 1)) if n_cols > 1 else 0
     pos = {}
@@ -68,7 +69,7 @@ def flow_svg(result, edge_url="", max_edges=60, width=WIDTH):
         for k in ks:
             h = max(3.0, float(size[k]) * scale)
             pos[k] = [x, y, h, y, y]  # x, y, height, next out offset, next in offset
-            y += h + GAP
+            y += max(h, slot) + GAP
     height = int(max(p[1] + p[2] for p in pos.values()) + 30)
     parts = [f'<svg class="flow-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {int(width)} {height}" '
              f'role="img" aria-label="Flow of money in the trace">']

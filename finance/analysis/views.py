@@ -96,6 +96,9 @@ class RunDetailView(RunMixin, TemplateView):
             ctx["paths"] = [{**p, "labels": [nodes.get(k, {}).get("label", k) for k in p["nodes"]]}
                             for p in run.result.get("paths", [])[:15]]
             ctx["endpoints"] = selectors.taint_endpoints(run)[:20]
+            ctx["flows"] = [{**e, "source_label": nodes.get(e["source"], {}).get("label", e["source"]),
+                             "target_label": nodes.get(e["target"], {}).get("label", e["target"])}
+                            for e in run.result.get("edges", [])[:200]]
         if run.kind == AnalysisKind.TYPOLOGIES:
             ctx["alerts"] = selectors.alert_list(user=self.request.user, case=self.case, run=run.pk)[:200]
         if run.kind == AnalysisKind.TAINT:
@@ -355,6 +358,13 @@ class OverviewView(CaseMixin, TemplateView):
             runs.setdefault(r.seizure_id, []).append(r)
         ctx["rows"] = [{"seizure": s, "firearms": firearms.get(s.pk, []), "parties": parties.get(s.pk, []),
                         "payments": payments.get(s.pk, []), "runs": runs.get(s.pk, [])[:3]} for s in seizures]
+        trace = selectors.run_list(user=user, case=self.case, kind=AnalysisKind.TRACE,
+                                   status=AnalysisRun.Status.SUCCEEDED).first()
+        if trace:
+            edge_url = reverse("analysis:run-edge", kwargs={"reference": self.case.reference, "pk": trace.pk})
+            ctx["trace"], ctx["trace_svg"] = trace, mark_safe(flow_svg(trace.result, edge_url=edge_url, width=640,
+                                                                       max_edges=25))
+            ctx["endpoints"] = selectors.taint_endpoints(trace)[:6]
         ctx["alerts"], ctx["latest"] = selectors.latest_alerts(user=user, case=self.case)
         ctx["alerts"] = ctx["alerts"][:8]
         ctx["form"] = kwargs.get("form") or forms.SeizurePaymentForm()
