@@ -17,7 +17,8 @@ from .serials import normalize_serial
 
 def seizure_list(*, user, case, q="", recovery_type="", context="", legal_basis="", date_from=None, date_to=None):
     qs = visible(Seizure, user=user, case=case).select_related("seizing_agency").annotate(
-        firearm_count=Count("firearms", distinct=True), ammunition_count=Count("ammunitions", distinct=True))
+        firearm_count=Count("firearms", distinct=True), ammunition_count=Count("ammunitions", distinct=True)
+    ).order_by("-occurred_at", "-id")  # Meta.ordering is not applied to aggregated queries
     if q:
         qs = qs.filter(Q(reference__icontains=q) | Q(place__icontains=q) | Q(region__icontains=q)
                        | Q(description__icontains=q) | Q(concealment__icontains=q))
