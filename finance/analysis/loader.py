@@ -70,8 +70,10 @@ def ledger_neighbourhood(*, user, case, seeds, direction, hops, date_from=None, 
                          include_crypto=False):
     """The transactions within `hops` of the seeds (node keys "a:<id>"/"p:<id>"), loaded hop by hop.
 
-    Nodes with more than `stop_degree` transactions are not expanded (they would be stopped
-    by the trace anyway); their degree is returned so the trace stops them too.
+    Loading follows time: a node's transactions are fetched only when a time-respecting path
+    reaches it (its earliest arrival), and only its transactions at or after that arrival lead
+    further. Nodes with more than `stop_degree` transactions are not expanded (the trace stops
+    there anyway); their degree is returned so the trace stops them too.
     """
     base = visible_transactions(user=user, case=case)
     if date_from:
@@ -82,31 +84,41 @@ def ledger_neighbourhood(*, user, case, seeds, direction, hops, date_from=None, 
     degrees: dict[str, int] = {}
     directions = ["downstream", "upstream"] if direction == "both" else [direction]
     for d in directions:
+        upstream = d == "upstream"
+        side, other = ("credit", "debit") if upstream else ("debit", "credit")
+        arrival = {k: float("-inf") for k in seeds}
+        rows_of: dict[str, list] = {}
         frontier = set(seeds)
-        seen = set(seeds)
         for _hop in range(hops):
-            accounts = [int(k[2:]) for k in frontier if k.startswith("a:")]
-            parties = [int(k[2:]) for k in frontier if k.startswith("p:")]
-            if not accounts and not parties:
-                break
-            side, other = ("debit", "credit") if d == "downstream" else ("credit", "debit")
-            next_frontier = set()
-            for chunk in _chunks(accounts):
-                rows = list(base.filter(**{f"{side}_account_id__in": chunk}).order_by().values_list(*FIELDS))
-                _add_rows(builder, rows)
-                next_frontier.update(_other_keys(rows, other))
-            for chunk in _chunks(parties):
-                rows = list(base.filter(**{f"{side}_party_id__in": chunk, f"{side}_account__isnull": True})
-                            .order_by().values_list(*FIELDS))
-                _add_rows(builder, rows)
-                next_frontier.update(_other_keys(rows, other))
-            next_frontier -= seen
-            next_frontier = {k for k in next_frontier if not k.startswith("x:")}
-            # do not expand through high-degree nodes
-            deg = _degrees(base, next_frontier)
-            degrees.update(deg)
-            frontier = {k for k in next_frontier if deg.get(k, 0) <= stop_degree}
-            seen |= next_frontier
+            todo = [k for k in frontier if k not in rows_of and (k in seeds or degrees.get(k, 0) <= stop_degree)]
+            accounts = [int(k[2:]) for k in todo if k.startswith("a:")]
+            parties = [int(k[2:]) for k in todo if k.startswith("p:")]
+            for k in todo:
+                rows_of[k] = []
+            for ids, field, extra in ((accounts, f"{side}_account_id__in", {}),
+                                      (parties, f"{side}_party_id__in", {f"{side}_account__isnull": True})):
+                for chunk in _chunks(ids):
+                    rows = list(base.filter(**{field: chunk}, **extra).order_by().values_list(*FIELDS))
+                    _add_rows(builder, rows)
+                    for row in rows:
+                        here = _side_key(row, side)
+                        there = _side_key(row, other)
+                        ts = row[5].timestamp()
+                        rows_of.setdefault(here, []).append((-ts if upstream else ts, there))
+            reached = {}
+            for k in frontier:
+                if k not in seeds and degrees.get(k, 0) > stop_degree:
+                    continue
+                at = arrival[k]
+                for ts, there in rows_of.get(k, ()):
+                    if ts >= at and ts < arrival.get(there, float("inf")) and ts < reached.get(there, float("inf")):
+                        reached[there] = ts
+            arrival.update(reached)
+            frontier = {k for k in reached if not k.startswith("x:")}
+            unknown = [k for k in frontier if k not in degrees]
+            degrees.update(_degrees(base, unknown))
+            for k in unknown:
+                degrees.setdefault(k, 0)
     missing = 0
     if include_crypto:
         missing = add_crypto_edges(builder, user=user, case=case, reference_currency=case.reference_currency or "EUR",
@@ -115,6 +127,18 @@ def ledger_neighbourhood(*, user, case, seeds, direction, hops, date_from=None, 
     ledger.known_degree = degrees
     ledger.crypto_without_rate = missing
     return ledger
+
+
+def _side_key(row, side):
+    (_tid, da, ca, dp, cp, _b, _a, _r, channel, *_rest) = row
+    acc, party = (da, dp) if side == "debit" else (ca, cp)
+    if acc:
+        return f"a:{acc}"
+    if party:
+        return f"p:{party}"
+    if side == "debit":
+        return "x:cash" if channel == "cash_deposit" else "x:unknown-payer"
+    return "x:cash" if channel == "cash_withdrawal" else "x:unknown-payee"
 
 
 def _other_keys(rows, other):

@@ -171,7 +171,35 @@ def _cum_inflow_before(in_nodes, in_t, in_amt, q_nodes, q_t):
     return out[n_in:]
 
 
+def _csr(ledger: Ledger, upstream: bool):
+    """Edges sorted by (source, time) in the trace direction, with each node's start offset (cached)."""
+    key = "_csr_up" if upstream else "_csr_down"
+    cached = ledger.__dict__.get(key)
+    if cached is None:
+        s = ledger.dst if upstream else ledger.src
+        t = -ledger.t if upstream else ledger.t
+        order = np.lexsort((t, s))
+        starts = np.searchsorted(s[order], np.arange(ledger.n_nodes + 1))
+        cached = ledger.__dict__[key] = (order, starts)
+    return cached
+
+
+def _gather(order, starts, nodes):
+    """The edge indices leaving `nodes` (concatenated ranges of the CSR order)."""
+    if len(nodes) == 0:
+        return np.zeros(0, dtype=np.int64)
+    lo, hi = starts[nodes], starts[nodes + 1]
+    counts = hi - lo
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(lo - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    return order[offsets + np.arange(total)]
+
+
 def _trace_one(ledger: Ledger, seed_idx, p: TraceParams, upstream: bool, stop_mask):
+    """Earliest-arrival relaxation, hop by hop, touching only the edges that leave nodes whose
+    arrival improved in the previous hop (so the cost follows the reached part of the graph)."""
     if upstream:
         s, d, t = ledger.dst, ledger.src, -ledger.t
         lo = -p.t_to if p.t_to is not None else None
@@ -179,13 +207,8 @@ def _trace_one(ledger: Ledger, seed_idx, p: TraceParams, upstream: bool, stop_ma
     else:
         s, d, t = ledger.src, ledger.dst, ledger.t
         lo, hi = p.t_from, p.t_to
-    base = ledger.amt >= p.min_amount
-    if lo is not None:
-        base &= t >= lo
-    if hi is not None:
-        base &= t <= hi
-    eidx = np.nonzero(base)[0]
-    es, ed, et, ea = s[eidx], d[eidx], t[eidx], ledger.amt[eidx]
+    order, starts = _csr(ledger, upstream)
+    amt = ledger.amt
     n = ledger.n_nodes
     arr = np.full(n, INF, dtype=np.int64)
     arr[seed_idx] = NEG_INF if lo is None else lo
@@ -194,29 +217,43 @@ def _trace_one(ledger: Ledger, seed_idx, p: TraceParams, upstream: bool, stop_ma
     is_seed = np.zeros(n, dtype=bool)
     is_seed[seed_idx] = True
     expandable = ~stop_mask | is_seed
-    included = np.zeros(len(eidx), dtype=bool)
+    included = np.zeros(ledger.n_edges, dtype=bool)
+    frontier = np.unique(np.asarray(seed_idx, dtype=np.int64))
     for h in range(1, p.hops + 1):
-        usable = expandable[es] & (arr[es] <= et)
-        if p.tolerance is not None:
-            # the outgoing amount must plausibly come from what the trace brought into the node before it
-            cand = np.nonzero(usable & ~is_seed[es])[0]
-            if len(cand):
-                inc = np.nonzero(included)[0]
-                inflow = _cum_inflow_before(ed[inc], et[inc], ea[inc], es[cand], et[cand])
-                ok = ea[cand] <= np.floor(inflow * (1.0 + p.tolerance)).astype(np.int64)
-                usable[cand[~ok]] = False
-        if not (usable & ~included).any():
+        frontier = frontier[expandable[frontier]]
+        e = _gather(order, starts, frontier)
+        if len(e) == 0:
             break
-        included |= usable
+        te = t[e]
+        ok = (te >= arr[s[e]]) & (amt[e] >= p.min_amount)
+        if lo is not None:
+            ok &= te >= lo
+        if hi is not None:
+            ok &= te <= hi
+        e, te = e[ok], te[ok]
+        if p.tolerance is not None and len(e):
+            cand = ~is_seed[s[e]]
+            if cand.any():
+                inc = np.nonzero(included)[0]
+                inflow = _cum_inflow_before(d[inc], t[inc], amt[inc], s[e[cand]], te[cand])
+                keep = amt[e[cand]] <= np.floor(inflow * (1.0 + p.tolerance)).astype(np.int64)
+                mask = np.ones(len(e), dtype=bool)
+                mask[np.nonzero(cand)[0][~keep]] = False
+                e, te = e[mask], te[mask]
+        if len(e) == 0:
+            break
+        included[e] = True
         new_arr = arr.copy()
-        np.minimum.at(new_arr, ed[usable], et[usable])
-        fresh = (hop == -1) & (new_arr < INF)
+        np.minimum.at(new_arr, d[e], te)
+        improved = np.nonzero(new_arr < arr)[0]
+        fresh = improved[hop[improved] == -1]
         hop[fresh] = h
         arr = new_arr
+        frontier = improved
     inc = np.nonzero(included)[0]
-    stopped = {int(x) for x in np.unique(ed[inc]) if stop_mask[x] and not is_seed[x]}
-    paths = _rank_paths(seed_idx, eidx[inc], es[inc], ed[inc], et[inc], ea[inc], p, stop_mask, upstream)
-    return eidx[inc], {int(i): int(hop[i]) for i in np.nonzero(hop >= 0)[0]}, stopped, paths
+    stopped = {int(x) for x in np.unique(d[inc]) if stop_mask[x] and not is_seed[x]}
+    paths = _rank_paths(seed_idx, inc, s[inc], d[inc], t[inc], amt[inc], p, stop_mask, upstream)
+    return inc, {int(i): int(hop[i]) for i in np.nonzero(hop >= 0)[0]}, stopped, paths
 
 
 def _rank_paths(seed_idx, edge_ids, es, ed, et, ea, p: TraceParams, stop_mask, upstream, beam=6, budget=20000):
