@@ -271,44 +271,97 @@ def validate_rows(*, case, by, rows):
     return seizures, firearms, errors
 
 
-def seizure_import(*, case, by, upload) -> ImportResult:
-    """Import a CSV/XLSX of firearms (one per row), all or nothing."""
-    require(by, case, Action.ADD)
+def _checked_plans(*, case, by, upload):
     rows = read_table(upload)
     if not rows:
         raise ImportRejected(upload.name, [RowError(2, "", "the file has a header but no rows")])
     plans, firearm_plans, errors = validate_rows(case=case, by=by, rows=rows)
     if errors:
         audit_record(actor=by, action="seizure.import_rejected", case=case,
-                     details={"file": upload.name, "problems": len(errors),
-                              "first": [str(e) for e in errors[:10]]})
+                     details={"file": upload.name, "problems": len(errors), "first": [str(e) for e in errors[:10]]})
         raise ImportRejected(upload.name, errors[:MAX_REPORTED])
+    return plans, firearm_plans
+
+
+def _write(*, case, by, evidence, plans, firearm_plans, progress=None) -> ImportResult:
+    """Write the checked rows in one transaction (the caller's)."""
+    result = ImportResult(evidence=evidence)
+    seizures = {}
+    total = len(firearm_plans)
+    for reference, plan in plans.items():
+        seizures[reference] = services.seizure_record(case=case, by=by, source_evidence=evidence, **plan["fields"])
+    for index, plan in enumerate(firearm_plans, start=1):
+        firearm = services.firearm_record(seizure=seizures[plan["seizure"]], by=by, source_row=plan["row"],
+                                          **plan["fields"])
+        result.firearms.append(firearm)
+        result.notices.extend(firearm.deconfliction)
+        if progress is not None:
+            progress(index, total, f"Row {plan['row']}: {firearm.item_number}")
+    result.seizures = list(seizures.values())
+    audit_record(actor=by, action="seizure.import", obj=evidence, case=case,
+                 details={"file": evidence.original_name, "sha256": evidence.sha256, "seizures": len(seizures),
+                          "firearms": len(result.firearms)})
+    return result
+
+
+def seizure_import(*, case, by, upload) -> ImportResult:
+    """Import a CSV/XLSX of firearms (one per row), all or nothing, in this process."""
+    require(by, case, Action.ADD)
+    plans, firearm_plans = _checked_plans(case=case, by=by, upload=upload)
     upload.seek(0)
     evidence = None
     try:
         with transaction.atomic():
             evidence = evidence_upload(case=case, by=by, upload=upload, title=f"Seizure import {upload.name}",
                                        source="Bulk import of seizure records")
-            result = ImportResult(evidence=evidence)
-            seizures = {}
-            for reference, plan in plans.items():
-                seizures[reference] = services.seizure_record(case=case, by=by, source_evidence=evidence,
-                                                              **plan["fields"])
-            for plan in firearm_plans:
-                firearm = services.firearm_record(seizure=seizures[plan["seizure"]], by=by, source_row=plan["row"],
-                                                  **plan["fields"])
-                result.firearms.append(firearm)
-                result.notices.extend(firearm.deconfliction)
-            result.seizures = list(seizures.values())
-            audit_record(actor=by, action="seizure.import", obj=evidence, case=case,
-                         details={"file": upload.name, "sha256": evidence.sha256, "seizures": len(seizures),
-                                  "firearms": len(result.firearms)})
+            return _write(case=case, by=by, evidence=evidence, plans=plans, firearm_plans=firearm_plans)
     except BaseException:
         # The rows are rolled back; the stored copy of the file goes too, so nothing remains.
         if evidence is not None:
             remove_stored(evidence.storage_name)
         raise
-    return result
+
+
+def seizure_import_start(*, case, by, upload):
+    """Check every row now (the report comes back at once), keep the file as evidence, and
+    write the records in a background job with progress. Returns the Job."""
+    from cases.jobs import job_start
+
+    from .tasks import seizure_import_task
+
+    require(by, case, Action.ADD)
+    plans, firearm_plans = _checked_plans(case=case, by=by, upload=upload)
+    upload.seek(0)
+    with transaction.atomic():
+        evidence = evidence_upload(case=case, by=by, upload=upload, title=f"Seizure import {upload.name}",
+                                   source="Bulk import of seizure records")
+        return job_start(case=case, by=by, kind="seizures.import", task=seizure_import_task, queue="imports",
+                         params={"evidence": evidence.pk, "file": upload.name, "rows": len(firearm_plans)})
+
+
+def seizure_import_run(*, job, progress) -> dict:
+    """The job's work: check the stored file again (the case may have changed) and write it, all or nothing."""
+    from django.core.files import File
+
+    from cases.evidence import evidence_path
+    from cases.models import EvidenceFile
+
+    evidence = EvidenceFile.objects.get(pk=job.params["evidence"], case=job.case)
+    with open(evidence_path(evidence.storage_name), "rb") as handle:
+        upload = File(handle, name=evidence.original_name)
+        plans, firearm_plans = _checked_plans(case=job.case, by=job.started_by, upload=upload)
+    progress(0, len(firearm_plans), f"{len(firearm_plans)} rows checked; writing")
+    with transaction.atomic():
+        result = _write(case=job.case, by=job.started_by, evidence=evidence, plans=plans,
+                        firearm_plans=firearm_plans, progress=progress)
+    return {"summary": {
+        "message": f"Imported {len(result.seizures)} seizure(s) and {len(result.firearms)} firearm(s) "
+                   f"from {evidence.original_name}.",
+        "seizures": [s.reference for s in result.seizures],
+        "firearms": len(result.firearms),
+        "deconfliction": [n.message for n in result.notices],
+        "evidence_sha256": evidence.sha256,
+    }}
 
 
 def template_csv() -> str:

@@ -576,13 +576,15 @@ class ImportView(SeizuresMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
-            result = importer.seizure_import(case=self.case, by=request.user, upload=form.cleaned_data["file"])
+            job = importer.seizure_import_start(case=self.case, by=request.user, upload=form.cleaned_data["file"])
         except importer.ImportRejected as exc:
             return self.render_to_response(self.get_context_data(form=form, rejected=exc), status=400)
         except ValidationError as exc:
             form.add_error("file", " ".join(exc.messages))
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        return self.render_to_response(self.get_context_data(result=result))
+        messages.success(request, f"Every row of {job.params['file']} passed the checks; the records are being "
+                                  f"written ({job.params['rows']} firearms).")
+        return redirect("cases:job-detail", reference=self.case.reference, pk=job.pk)
 
 
 class ImportTemplateView(SeizuresMixin, View):

@@ -281,12 +281,11 @@ class ImportView(APIView):
         body = s.ImportRequest(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         try:
-            result = importer.seizure_import(case=body.validated_data["case"], by=request.user,
-                                             upload=body.validated_data["file"])
+            job = importer.seizure_import_start(case=body.validated_data["case"], by=request.user,
+                                                upload=body.validated_data["file"])
         except importer.ImportRejected as exc:
             return Response({"file": exc.file_name, "imported": False,
                              "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in exc.errors]},
                             status=status.HTTP_400_BAD_REQUEST)
-        return Response({"imported": True, "evidence": result.evidence.pk, "sha256": result.evidence.sha256,
-                         "seizures": [x.pk for x in result.seizures], "firearms": [x.pk for x in result.firearms],
-                         "deconfliction": _notices(result.notices)}, status=status.HTTP_201_CREATED)
+        from cases.api.serializers import JobSerializer
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

@@ -84,3 +84,8 @@ def test_import_api_reports_rows(world, login):
     assert response.status_code == 400
     assert response.json()["errors"][0]["row"] == 2 and response.json()["errors"][0]["column"] == "weapon_type"
     assert not Firearm.objects.exists()
+    good = (b"seizure_reference,occurred_at,country,context,legal_basis,weapon_type\n"
+            b"I-1,2026-01-02,HR,vehicle,illicit_possession,pistol\n")
+    response = client.post("/api/seizure-imports/", {"case": world.case.reference,
+                                                     "file": SimpleUploadedFile("x.csv", good, "text/csv")})
+    assert response.status_code == 202 and response.json()["kind"] == "seizures.import"

@@ -98,7 +98,8 @@ def test_the_template_imports(world):
     assert len(result.firearms) == 1
 
 
-def test_the_import_page_shows_the_report(world, login):
+def test_the_import_page_shows_the_report_or_runs_a_job(world, login, django_capture_on_commit_callbacks):
+    from cases.models import Job
     client = login(world.users["investigator"])
     bad = [GOOD[0].replace(",pistol,", ",cannon,")]
     response = client.post(reverse("seizures:import", kwargs={"reference": world.case.reference}),
@@ -106,6 +107,26 @@ def test_the_import_page_shows_the_report(world, login):
     assert response.status_code == 400
     body = response.content.decode()
     assert "nothing was written" in body and "weapon_type" in body and "<td>2</td>" in body
-    response = client.post(reverse("seizures:import", kwargs={"reference": world.case.reference}),
-                           {"file": upload(GOOD)})
-    assert response.status_code == 200 and "Imported 2 seizures and 3 firearms" in response.content.decode()
+    assert not EvidenceFile.objects.exists() and not Job.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("seizures:import", kwargs={"reference": world.case.reference}),
+                               {"file": upload(GOOD)})
+    job = Job.objects.get(kind="seizures.import")
+    assert response.status_code == 302 and response["Location"].endswith(f"/jobs/{job.pk}/")
+    assert job.status == "succeeded", job.error
+    assert job.result["seizures"] == ["SZ-7", "SZ-8"] and job.result["firearms"] == 3
+    assert job.progress_current == 3
+    assert Firearm.objects.filter(source_row=4, seizure__source_evidence__isnull=False).exists()
+
+
+def test_the_job_rechecks_and_writes_nothing_when_the_case_changed(world, django_capture_on_commit_callbacks):
+    from cases.models import Job
+    from seizures.importer import seizure_import_start
+    from tests.seizures.conftest import record_seizure
+    job = seizure_import_start(case=world.case, by=world.users["investigator"], upload=upload(GOOD))
+    record_seizure(world, reference="SZ-8")  # someone records SZ-8 before the job runs
+    from seizures.tasks import seizure_import_task
+    seizure_import_task.apply(kwargs={"job_id": job.pk}, task_id=job.celery_task_id, throw=False)
+    job = Job.objects.get(pk=job.pk)
+    assert job.status == "failed" and "Row 4, column seizure_reference" in job.error
+    assert not Firearm.objects.exists() and Seizure.objects.count() == 1
