@@ -40,6 +40,7 @@ class FormPage(SeizuresMixin, TemplateView):
     title = ""
     form_class = None
     multipart = False
+    wide = True  # two columns: these forms are long
 
     def make_form(self, data=None, files=None):
         return self.form_class(data, files) if data is not None else self.form_class(initial=self.initial())
@@ -50,7 +51,7 @@ class FormPage(SeizuresMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", self.make_form())
-        context.update(title=self.title, multipart=self.multipart, cancel_url=self.cancel_url())
+        context.update(title=self.title, multipart=self.multipart, cancel_url=self.cancel_url(), wide=self.wide)
         return context
 
     def cancel_url(self):

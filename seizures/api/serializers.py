@@ -205,3 +205,8 @@ class RespondRequest(serializers.Serializer):
 class ImportRequest(serializers.Serializer):
     case = CaseField(action=Action.ADD)
     file = serializers.FileField()
+
+
+class PhotoRequest(serializers.Serializer):
+    file = serializers.ImageField()
+    caption = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

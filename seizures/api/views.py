@@ -92,7 +92,7 @@ class FirearmViewSet(UpdateMixin, ScopedViewSet):
     queryset = Firearm.objects.select_related("case", "created_by", "seizure")
     serializer_class = s.FirearmSerializer
     filterset_fields = ["weapon_type", "marking_status", "seizure", "converted", "craft_produced", "printed_3d"]
-    action_permissions = {"custody": Action.VIEW, "deconfliction": Action.VIEW}
+    action_permissions = {"custody": Action.VIEW, "deconfliction": Action.VIEW, "photos": Action.ADD}
 
     def create_record(self, data):
         return services.firearm_record(by=self.request.user, **data)
@@ -119,6 +119,19 @@ class FirearmViewSet(UpdateMixin, ScopedViewSet):
     def custody(self, request, pk=None):
         firearm = self.get_object()
         return Response(_chain(request, firearm, self.get_serializer_context()))
+
+
+    @extend_schema(request={"multipart/form-data": s.PhotoRequest}, responses=dict)
+    @action(detail=True, methods=["post"])
+    def photos(self, request, pk=None):
+        """Attach a photo: stored as an evidence file (SHA-256) and linked to the firearm."""
+        firearm = self.get_object()
+        body = s.PhotoRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        photo = services.firearm_photo_add(firearm=firearm, by=request.user, upload=body.validated_data["file"],
+                                           caption=body.validated_data.get("caption", ""))
+        return Response({"id": photo.pk, "evidence": photo.evidence_id, "sha256": photo.evidence.sha256,
+                         "caption": photo.caption}, status=status.HTTP_201_CREATED)
 
 
 def _notices(notices):

@@ -182,6 +182,8 @@ ROUTES = {
         Route(Action.CHANGE, api=True, method="patch", kwargs=api_pk("firearm"), data=lambda w: {"condition": "rusty"}),
     ],
     "firearm-custody": Route(Action.VIEW, api=True, kwargs=api_pk("firearm")),
+    "firearm-photos": Route(Action.ADD, api=True, method="post", kwargs=api_pk("firearm"), format="multipart",
+                            files=lambda w: {"file": SimpleUploadedFile("p.png", png_bytes(), "image/png")}),
     "firearm-deconfliction": Route(Action.VIEW, api=True, kwargs=api_pk("firearm")),
     "seizure-part-list": [
         Route(api=True, list_all=True, kwargs=no_kwargs),
