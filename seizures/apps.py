@@ -24,6 +24,9 @@ class SeizuresConfig(AppConfig):
         ])
         registry.global_nav.append(("Seizure statistics", "seizures-global:figures"))
         registry.demo_builders.append(seizures_demo)
+        from seizures.dossier import register_dossier_sections
+
+        register_dossier_sections()  # dossier sections: seizures, tracing, chain of custody
         # The daily overdue check of tracing requests (config.settings owns the schedule; add ours if absent).
         schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
         if isinstance(schedule, dict):

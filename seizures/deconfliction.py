@@ -4,6 +4,8 @@ This is the one place where firearms of *other* cases are read without the
 case-scoped filter; what the searching user learns of them is decided by
 `cases.deconfliction` (details only for members of the other case).
 """
+from django.db.models import Q
+from django.db.models.functions import Length
 from django.urls import reverse
 
 from cases.deconfliction import Match, deconfliction_report
@@ -34,6 +36,10 @@ def serial_matches(firearm) -> list[Match]:
         candidates = same_make.filter(serial_is_partial=True)
     else:
         candidates = same_make
+    if serials.ANY_RUN not in value:
+        # Without a run wildcard on this side, only serials of the same length or with a run can fit.
+        candidates = candidates.annotate(serial_length=Length("serial_normalized")).filter(
+            Q(serial_length=len(value)) | Q(serial_normalized__contains=serials.ANY_RUN))
     for other in candidates.only("id", "case", "serial_normalized", "serial_as_read", "make", "make_normalized",
                                  "model", "item_number", "weapon_type", "serial_is_partial", "seizure_id"):
         if other.serial_normalized == value and not firearm.serial_is_partial:

@@ -353,6 +353,8 @@ class CustodyView(SeizuresMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         item = self.item()
+        if self.request.method == "GET":
+            audit_record(actor=self.request.user, action="custody.view", obj=item, case=self.case)
         events = list(selectors.custody_chain(user=self.request.user, item=item))
         destroyed = selectors.is_destroyed(events)
         context.update(item=item, kind=self.kwargs["kind"], events=events, destroyed=destroyed,

@@ -131,3 +131,12 @@ def test_hits_are_stored_once(world, seizure, beta_firearm):
     from seizures.deconfliction import firearm_deconflict
     firearm_deconflict(firearm=firearm, by=world.users["investigator"])
     assert DeconflictionHit.objects.filter(case=world.case).count() == 1
+
+
+def test_a_run_wildcard_matches_serials_of_any_length(world, seizure):
+    other = record_seizure(world, by="outsider", case=world.other_case, reference="BETA-2")
+    record_firearm(other, world.users["outsider"], make="Glock", serial_as_read="ZX9*", marking_status="obliterated")
+    firearm = record_firearm(seizure, world.users["investigator"], make="Glock", serial_as_read="ZX9-1234")
+    assert [n.hit.match_type for n in firearm.deconfliction] == ["partial"]
+    shorter = record_firearm(seizure, world.users["investigator"], make="Glock", serial_as_read="ZX8-12")
+    assert shorter.deconfliction == []
