@@ -158,3 +158,15 @@ def test_crypto_payments_join_the_trace_and_seizure_payments_seed_it(ledger, run
     assert first["crypto_tx"] == [order.pk] and first["tx"] == []
     assert Decimal(first["sum"]) == Decimal("15000.00")  # 0.3 BTC at 50,000 EUR
     assert run.seizure == seizure
+
+
+def test_trace_reads_only_what_the_user_may_see(ledger, fiu_ledger, run_analysis):
+    ledger.tx("A", "B", 1000, day=1)
+    fiu_ledger.tx("B", "C", 900, day=2)  # from an STR: FIU intelligence
+    seed = [f"account:{ledger.accounts['A'].pk}"]
+    as_lead = run_analysis("trace", {"seeds": seed}, by="lead")
+    assert edge_pairs(as_lead, ledger) == {("A", "B")} and as_lead.handling == Handling.TEAM
+    as_analyst = run_analysis("trace", {"seeds": seed}, by="analyst")
+    names = {f"a:{a.pk}": label for label, a in {**ledger.accounts, **fiu_ledger.accounts}.items()}
+    assert {(names[e["source"]], names[e["target"]]) for e in as_analyst.result["edges"]} == {("A", "B"), ("B", "C")}
+    assert as_analyst.handling == Handling.FIU

@@ -251,19 +251,33 @@ def _trace_one(ledger: Ledger, seed_idx, p: TraceParams, upstream: bool, stop_ma
         arr = new_arr
         frontier = improved
     inc = np.nonzero(included)[0]
-    stopped = {int(x) for x in np.unique(d[inc]) if stop_mask[x] and not is_seed[x]}
+    targets = np.unique(d[inc])
+    stopped = set(targets[stop_mask[targets] & ~is_seed[targets]].tolist())
     paths = _rank_paths(seed_idx, inc, s[inc], d[inc], t[inc], amt[inc], p, stop_mask, upstream)
-    return inc, {int(i): int(hop[i]) for i in np.nonzero(hop >= 0)[0]}, stopped, paths
+    reached = np.nonzero(hop >= 0)[0]
+    return inc, dict(zip(reached.tolist(), hop[reached].tolist())), stopped, paths
 
 
-def _rank_paths(seed_idx, edge_ids, es, ed, et, ea, p: TraceParams, stop_mask, upstream, beam=6, budget=20000):
+def _rank_paths(seed_idx, edge_ids, es, ed, et, ea, p: TraceParams, stop_mask, upstream, beam=6, budget=20000,
+                fan=64):
     """Top paths from the seeds over the traced edges, ranked by the amount that can have
-    travelled the whole path (the smallest transaction on it)."""
-    adj: dict[int, list] = {}
-    for k in range(len(edge_ids)):
-        adj.setdefault(int(es[k]), []).append((int(et[k]), int(ea[k]), int(ed[k]), int(edge_ids[k])))
-    for lst in adj.values():
-        lst.sort(key=lambda x: -x[1])
+    travelled the whole path (the smallest transaction on it). Depth-first with a beam of the
+    largest payments per account; adjacency is built lazily for the accounts visited only."""
+    if len(edge_ids) == 0:
+        return []
+    order = np.lexsort((-ea, es))
+    es_sorted = es[order]
+    cache: dict[int, list] = {}
+
+    def adj(node):
+        got = cache.get(node)
+        if got is None:
+            lo = int(np.searchsorted(es_sorted, node, side="left"))
+            hi = min(int(np.searchsorted(es_sorted, node, side="right")), lo + fan)
+            k = order[lo:hi]
+            got = cache[node] = list(zip(et[k].tolist(), ea[k].tolist(), ed[k].tolist(), edge_ids[k].tolist()))
+        return got
+
     best: list = []  # min-heap of (amount, counter, path)
     counter = 0
     stack = [(int(sd), NEG_INF, INF, [int(sd)], []) for sd in seed_idx]
@@ -273,7 +287,7 @@ def _rank_paths(seed_idx, edge_ids, es, ed, et, ea, p: TraceParams, stop_mask, u
         extended = False
         if len(edges) < p.hops and (not stop_mask[node] or len(edges) == 0):
             taken = 0
-            for t, a, v, e in adj.get(node, ()):
+            for t, a, v, e in adj(node):
                 if t < at or v in nodes:
                     continue
                 stack.append((v, t, min(bottleneck, a), nodes + [v], edges + [e]))
@@ -297,18 +311,25 @@ def _rank_paths(seed_idx, edge_ids, es, ed, et, ea, p: TraceParams, stop_mask, u
     return out
 
 
+def _node_facts(ledger: Ledger):
+    """Degree of each node (with degrees known from the full ledger) and which nodes are outside
+    the banking system (cash, unknown payer); cached on the ledger."""
+    cached = ledger.__dict__.get("_facts")
+    if cached is None:
+        degree = ledger.degree() if ledger.n_edges else np.zeros(ledger.n_nodes, dtype=np.int64)
+        for key, n in ledger.known_degree.items():
+            i = ledger.node_index.get(key)
+            if i is not None:
+                degree[i] = max(degree[i], n)
+        outside = np.array([k.startswith("x:") for k in ledger.node_keys], dtype=bool)
+        cached = ledger.__dict__["_facts"] = (degree, outside)
+    return cached
+
+
 def trace(ledger: Ledger, p: TraceParams) -> TraceResult:
     seed_idx = ledger.nodes_for(p.seeds)
-    stop_mask = np.zeros(ledger.n_nodes, dtype=bool)
-    if ledger.n_edges:
-        degree = ledger.degree()
-        for key, n in ledger.known_degree.items():
-            if key in ledger.node_index:
-                degree[ledger.node_index[key]] = max(degree[ledger.node_index[key]], n)
-        stop_mask |= degree > p.stop_degree
-    for i, key in enumerate(ledger.node_keys):
-        if key.startswith("x:"):
-            stop_mask[i] = True
+    degree, outside = _node_facts(ledger)
+    stop_mask = outside | (degree > p.stop_degree)
     for key in p.stop_nodes:
         if key in ledger.node_index:
             stop_mask[ledger.node_index[key]] = True
