@@ -15,7 +15,27 @@ def _noop(*args, **kwargs):
     return None
 
 
+class _Lazy:
+    """The analysis objects of the world, built on first use (only the rules of this module need them,
+    and tests/test_authorization.py calls every module's build for every rule)."""
+
+    def __init__(self, world):
+        self._world = world
+        self._built = None
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._built is None:
+            self._built = _build(self._world)
+        return self._built[name]
+
+
 def build(world):
+    world.objects["an"] = _Lazy(world)
+
+
+def _build(world):
     from seizures import services as seizure_services
     from tests.analysis.conftest import LedgerFactory
 
@@ -39,44 +59,46 @@ def build(world):
     services.analysis_execute(run_id=scan.pk, progress=_noop)
     trace.refresh_from_db()
     edge = trace.result["edges"][0]
-    world.objects.update(
-        an_trace=trace, an_scan=scan, an_alert=Alert.objects.get(run=scan, typology="structuring"),
-        an_edge={"source": edge["source"], "target": edge["target"]}, an_seizure=seizure,
-        an_tx=ledger.tx("HR-C", "HR-D", 100, day=7),
-        an_list=services.list_entry_add(case=world.case, by=analyst, kind="jurisdiction", value="KP", list_name="FATF"),
-        an_tag=services.crypto_tag_add(case=world.case, by=analyst, chain="btc", address="bc1qexchange", label="exchange",
-                                       name="Binance", source="subpoena", confidence="0.9"),
+    return dict(
+        trace=trace, scan=scan, alert=Alert.objects.get(run=scan, typology="structuring"),
+        edge={"source": edge["source"], "target": edge["target"]}, seizure=seizure,
+        tx=ledger.tx("HR-C", "HR-D", 100, day=7),
+        list=services.list_entry_add(case=world.case, by=analyst, kind="jurisdiction", value="KP", list_name="FATF"),
+        tag=services.crypto_tag_add(case=world.case, by=analyst, chain="btc", address="bc1qexchange", label="exchange",
+                                    name="Binance", source="subpoena", confidence="0.9"),
     )
 
 
-def run_pk(name="an_trace", **extra):
-    return lambda w: case_kwargs(w, pk=getattr(w, name).pk, **extra)
+def built(w):
+    """Case kwargs, after building the objects (outside the per-person savepoints)."""
+    w.an.trace
+    return case_kwargs(w)
+
+
+def run_pk(name="trace", **extra):
+    return lambda w: case_kwargs(w, pk=getattr(w.an, name).pk, **extra)
 
 
 def api_pk(name):
-    return lambda w: {"pk": getattr(w, name).pk}
-
-
-def edge_query(w):
-    return case_kwargs(w, pk=w.an_trace.pk)
+    return lambda w: {"pk": getattr(w.an, name).pk}
 
 
 ROUTES = {
     "analysis:runs": Route(Action.VIEW),
     "analysis:new": [
         Route(Action.ADD),
-        Route(Action.ADD, method="post", data=lambda w: {"kind": "trace", "seeds": f"seizure:{w.an_seizure.pk}",
+        Route(Action.ADD, method="post", kwargs=built, data=lambda w: {"kind": "trace", "seeds": f"seizure:{w.an.seizure.pk}",
                                                           "direction": "downstream", "hops": 4, "stop_degree": 200}),
     ],
     "analysis:overview": [
         Route(Action.VIEW),
-        Route(Action.ADD, method="post", data=lambda w: {"seizure": w.an_seizure.pk, "transaction": w.an_tx.pk,
+        Route(Action.ADD, method="post", kwargs=built, data=lambda w: {"seizure": w.an.seizure.pk, "transaction": w.an.tx.pk,
                                                           "note": "darknet order"}),
     ],
     "analysis:alerts": Route(Action.VIEW),
     "analysis:alert-detail": [
-        Route(Action.VIEW, kwargs=run_pk("an_alert")),
-        Route(Action.CHANGE, method="post", kwargs=run_pk("an_alert"),
+        Route(Action.VIEW, kwargs=run_pk("alert")),
+        Route(Action.CHANGE, method="post", kwargs=run_pk("alert"),
               data=lambda w: {"status": "confirmed", "reason": "Deposits match the suspect's cash sales."}),
     ],
     "analysis:settings": [
@@ -107,25 +129,25 @@ ROUTES = {
         Route(Action.ADD, api=True, method="post", kwargs=no_kwargs, refused=400,
               data=lambda w: {"case": w.case.reference, "kind": "typologies"}),
     ],
-    "analysis-run-detail": Route(Action.VIEW, api=True, kwargs=api_pk("an_trace")),
-    "analysis-run-endpoints": Route(Action.VIEW, api=True, kwargs=api_pk("an_trace")),
-    "analysis-run-export": Route(Action.EXPORT, api=True, kwargs=api_pk("an_scan")),
-    "analysis-run-rerun": Route(Action.ADD, api=True, method="post", kwargs=api_pk("an_trace")),
+    "analysis-run-detail": Route(Action.VIEW, api=True, kwargs=api_pk("trace")),
+    "analysis-run-endpoints": Route(Action.VIEW, api=True, kwargs=api_pk("trace")),
+    "analysis-run-export": Route(Action.EXPORT, api=True, kwargs=api_pk("scan")),
+    "analysis-run-rerun": Route(Action.ADD, api=True, method="post", kwargs=api_pk("trace")),
     "analysis-alert-list": Route(api=True, list_all=True, kwargs=no_kwargs),
-    "analysis-alert-detail": Route(Action.VIEW, api=True, kwargs=api_pk("an_alert")),
-    "analysis-alert-decide": Route(Action.CHANGE, api=True, method="post", kwargs=api_pk("an_alert"),
+    "analysis-alert-detail": Route(Action.VIEW, api=True, kwargs=api_pk("alert")),
+    "analysis-alert-decide": Route(Action.CHANGE, api=True, method="post", kwargs=api_pk("alert"),
                                    data=lambda w: {"status": "dismissed", "reason": "Known business"}),
     "analysis-list-entry-list": [
         Route(api=True, list_all=True, kwargs=no_kwargs),
         Route(Action.ADD, api=True, method="post", kwargs=no_kwargs, refused=400,
               data=lambda w: {"case": w.case.reference, "kind": "name", "value": "Evil Corp", "list_name": "EU"}),
     ],
-    "analysis-list-entry-detail": Route(Action.VIEW, api=True, kwargs=api_pk("an_list")),
+    "analysis-list-entry-detail": Route(Action.VIEW, api=True, kwargs=api_pk("list")),
     "analysis-crypto-tag-list": [
         Route(api=True, list_all=True, kwargs=no_kwargs),
         Route(Action.ADD, api=True, method="post", kwargs=no_kwargs, refused=400,
               data=lambda w: {"case": w.case.reference, "chain": "btc", "address": "bc1qdnm",
                               "label": "darknet_market", "name": "Market", "source": "OSINT", "confidence": "0.7"}),
     ],
-    "analysis-crypto-tag-detail": Route(Action.VIEW, api=True, kwargs=api_pk("an_tag")),
+    "analysis-crypto-tag-detail": Route(Action.VIEW, api=True, kwargs=api_pk("tag")),
 }
