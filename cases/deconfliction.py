@@ -44,7 +44,8 @@ def _notice(hit, user, other_label="", other_url=""):
         return Notice(hit, True, f"Case {hit.other_case.reference} also holds {hit.kind} "
                                  f"{hit.matched_value} ({hit.match_type}): {label}.", other_url)
     agency = hit.contact_agency
-    return Notice(hit, False, f"Another case holds a {hit.match_type} match for {hit.kind} {hit.matched_value}. "
+    article = "an" if hit.match_type[:1] in "aeiou" else "a"
+    return Notice(hit, False, f"Another case holds {article} {hit.match_type} match for {hit.kind} {hit.matched_value}. "
                               f"Contact {agency.name} ({agency.get_kind_display()}, {agency.country}).")
 
 

@@ -296,6 +296,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "jobs-reap-stale": {"task": "cases.tasks.jobs_reap_stale", "schedule": 15 * 60},
     "tasks-due-check": {"task": "cases.tasks.tasks_due_check", "schedule": 24 * 3600},
+    "seizures-tracing-due-check": {"task": "seizures.tasks.tracing_due_check", "schedule": 24 * 3600},
     # Hourly: reminders are sent once per measure and lead time, so re-runs are harmless.
     "recovery-deadline-reminders": {"task": "finance.recovery.tasks.deadline_reminders", "schedule": 3600},
 }

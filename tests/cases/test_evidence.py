@@ -122,3 +122,15 @@ def test_verify_job_reports_a_tampered_file(world, settings, django_capture_on_c
     assert [p["id"] for p in summary["problems"]] == [bad.pk] and summary["problems"][0]["problem"] == "hash mismatch"
     assert good.pk not in [p["id"] for p in summary["problems"]]
     assert (job.progress_current, job.progress_total) == (2, 2)
+
+
+def test_job_results_are_shown_as_labelled_values(world, client):
+    from cases.models import Job
+
+    job = Job.objects.create(kind="seizures.import", case=world.case, started_by=world.users["lead"],
+                             origin_agency=world.agencies["police"], status="succeeded",
+                             result={"rows_written": 12, "firearms": [1, 2, 3], "url": "/cases/OP-ALPHA/"})
+    client.force_login(world.users["lead"])
+    page = client.get(reverse("cases:job-detail", kwargs={"reference": world.case.reference, "pk": job.pk})).content.decode()
+    assert "Rows written" in page and "3 items" in page and "Open the result" in page
+    assert "{&#x27;" not in page and "{'" not in page

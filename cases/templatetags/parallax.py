@@ -1,0 +1,26 @@
+"""Small display helpers shared by the templates of all apps."""
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def label(key):
+    """`rows_written` -> "Rows written"."""
+    text = str(key).replace("_", " ").replace(".", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+@register.filter
+def result_items(result):
+    """A job result as (label, value) pairs to show: scalars as they are, lists by their length."""
+    if not isinstance(result, dict):
+        return [("Result", result)] if result not in (None, "", {}) else []
+    items = []
+    for key, value in result.items():
+        if key in ("url", "summary") or isinstance(value, dict):
+            continue
+        if isinstance(value, (list, tuple)):
+            value = f"{len(value)} item{'s' if len(value) != 1 else ''}"
+        items.append((label(key), value))
+    return items
