@@ -7,6 +7,7 @@ and transactions that match one already in the ledger from another import
 duplicates instead of being silently doubled.
 """
 import time
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime
 from decimal import ROUND_HALF_UP, Decimal
@@ -66,6 +67,9 @@ class _Writer:
         self.parties: dict[tuple, int] = {}
         self.holders: set[tuple[int, int]] = set()
         self.fx_cache: dict[tuple, tuple] = {}
+        self.fx_table = None
+        self.stream = _CopyStream() if connection.vendor == "postgresql" else None
+        self.now = timezone.now()
         self.booked_cache: dict = {}
         self.tz = timezone.get_default_timezone()
         self.result = WriteResult()
@@ -84,6 +88,7 @@ class _Writer:
             if key not in self.accounts and key not in wanted:
                 wanted[key] = (ref, source)
         if wanted:
+            self.pause_stream()
             existing = Account.objects.filter(case_id=self.case.pk, identifier_normalized__in={k[2] for k in wanted})
             for acc in existing.values("id", "kind", "chain", "identifier_normalized"):
                 self.accounts[(acc["kind"], acc["chain"], acc["identifier_normalized"])] = acc["id"]
@@ -112,6 +117,7 @@ class _Writer:
             if key not in self.parties and key not in wanted:
                 wanted[key] = (ref, source)
         if wanted:
+            self.pause_stream()
             items = list(wanted.items())
             created = Party.objects.bulk_create([
                 Party(**self.common, source_import_id=self.imp.pk, source_row=src[0], source_path=src[1][:300],
@@ -137,18 +143,17 @@ class _Writer:
         return timezone.make_aware(datetime.combine(value, dtime()), self.tz)
 
     def fx(self, currency, on):
+        """(rate to the reference currency, date of the rate): the latest stored rate on or before `on`."""
         if currency == self.reference_currency:
             return Decimal(1), on
         key = (currency, on)
         if key not in self.fx_cache:
-            rate = (FxRate.objects.filter(currency=currency, quote_currency=self.reference_currency, on__lte=on)
-                    .order_by("-on").values_list("rate", "on").first())
-            if rate is None:  # the inverse quote (1 reference = x currency)
-                inverse = (FxRate.objects.filter(currency=self.reference_currency, quote_currency=currency, on__lte=on)
-                           .order_by("-on").values_list("rate", "on").first())
-                rate = (Decimal(1) / inverse[0], inverse[1]) if inverse and inverse[0] else None
-            self.fx_cache[key] = rate
-        return self.fx_cache[key] or (None, None)
+            if self.fx_table is None:
+                self.fx_table = _load_fx(self.reference_currency)
+            days, rates = self.fx_table.get(currency, ((), ()))
+            index = bisect_right(days, on)
+            self.fx_cache[key] = (rates[index - 1], days[index - 1]) if index else (None, None)
+        return self.fx_cache[key]
 
     # --- writing -------------------------------------------------------------------------------
     def write_transactions(self, items: list[ParsedTransaction]):
@@ -160,8 +165,6 @@ class _Writer:
         party_ids = self.party_ids([(p, (i.source_row, i.source_path)) for i in items
                                     for p in (i.debit.party, i.credit.party)])
         rows = []
-        now = timezone.now()
-        common = self.common
         for item in items:
             booked, day = self.booked(item.booked_at)
             rate, rate_day = self.fx(item.currency, day)
@@ -177,15 +180,24 @@ class _Writer:
                 self.holders.add((credit_acc, credit_party))
             amount = item.amount.quantize(CENT, rounding=ROUND_HALF_UP)
             rows.append((
-                common["case_id"], common["created_by_id"], now, now, common["handling"], common["origin_agency_id"],
-                common["fiu_released_at"], common["fiu_released_by_id"], self.imp.pk, item.source_row,
-                item.source_path[:300], booked, item.value_date, amount, item.currency,
+                item.source_row, item.source_path[:300], booked, item.value_date, amount, item.currency,
                 (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP) if rate is not None else None,
-                self.reference_currency, rate, rate_day, debit_acc, credit_acc, debit_party, credit_party,
+                rate, rate_day, debit_acc, credit_acc, debit_party, credit_party,
                 item.channel, item.reference[:500], item.external_id[:120], match_key(day, amount, item.currency),
             ))
-        insert_transactions(rows)
+        common = self.common
+        constant = (common["case_id"], common["created_by_id"], self.now, self.now, common["handling"],
+                    common["origin_agency_id"], common["fiu_released_at"], common["fiu_released_by_id"], self.imp.pk,
+                    self.reference_currency)
+        if self.stream is not None:
+            self.stream.write(constant, rows)
+        else:
+            insert_transactions(constant, rows)
         self.result.transactions += len(rows)
+
+    def pause_stream(self):
+        if self.stream is not None:
+            self.stream.close()
 
     def booked(self, value):
         """(aware booking time, local booking day); statements repeat dates, so this is cached per value."""
@@ -200,6 +212,7 @@ class _Writer:
     def write_crypto(self, items: list[ParsedCrypto]):
         from finance.parsers import AccountRef
 
+        self.pause_stream()
         refs, addr_refs = [], []
         for item in items:
             src = (item.source_row, item.source_path)
@@ -229,6 +242,7 @@ class _Writer:
         self.result.crypto += len(txs)
 
     def finish(self):
+        self.pause_stream()
         if self.holders:
             through = Account.holders.through
             through.objects.bulk_create([through(account_id=a, party_id=p) for a, p in self.holders],
@@ -236,31 +250,95 @@ class _Writer:
         self.result.duplicates += flag_probable_duplicates(self.imp)
 
 
-TRANSACTION_FIELDS = (
-    "case", "created_by", "created_at", "updated_at", "handling", "origin_agency", "fiu_released_at",
-    "fiu_released_by", "source_import", "source_row", "source_path", "booked_at", "value_date", "amount", "currency",
-    "amount_reference", "reference_currency", "fx_rate", "fx_rate_date", "debit_account", "credit_account",
-    "debit_party", "credit_party", "channel", "reference", "external_id", "match_key",
-)
+# Columns written for every ledger row: first those that are the same for the whole import …
+IMPORT_FIELDS = ("case", "created_by", "created_at", "updated_at", "handling", "origin_agency", "fiu_released_at",
+                 "fiu_released_by", "source_import", "reference_currency")
+# … then those of each row, in the order of the tuples `write_transactions` builds.
+ROW_FIELDS = ("source_row", "source_path", "booked_at", "value_date", "amount", "currency", "amount_reference",
+              "fx_rate", "fx_rate_date", "debit_account", "credit_account", "debit_party", "credit_party", "channel",
+              "reference", "external_id", "match_key")
 
 
-def insert_transactions(rows):
-    """Insert ledger rows (tuples in TRANSACTION_FIELDS order): PostgreSQL COPY, else the ORM's bulk insert.
+def insert_transactions(constant, rows):
+    """Insert ledger rows: PostgreSQL COPY, else the ORM's bulk insert.
 
     No per-row model instances on PostgreSQL: this is what lets a million-row statement import in
-    under a minute. The rows go into the caller's transaction like any other write."""
+    about a minute. The rows go into the caller's transaction like any other write."""
     if not rows:
         return
     if connection.vendor == "postgresql":
-        columns = ", ".join(connection.ops.quote_name(Transaction._meta.get_field(f).column) for f in TRANSACTION_FIELDS)
+        fields = IMPORT_FIELDS + ROW_FIELDS
+        columns = ", ".join(connection.ops.quote_name(Transaction._meta.get_field(f).column) for f in fields)
         table = connection.ops.quote_name(Transaction._meta.db_table)
-        text = "".join("\t".join(map(_copy_value, row)) + "\n" for row in rows)
+        prefix = "\t".join(map(_copy_value, constant)) + "\t"
         with connection.cursor() as cursor:
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                copy.write(text)
+                copy.write("".join([_copy_line(prefix, row) for row in rows]))
         return
-    names = [Transaction._meta.get_field(f).attname for f in TRANSACTION_FIELDS]
-    Transaction.objects.bulk_create([Transaction(**dict(zip(names, row))) for row in rows], batch_size=CHUNK)
+    names = [Transaction._meta.get_field(f).attname for f in IMPORT_FIELDS + ROW_FIELDS]
+    Transaction.objects.bulk_create([Transaction(**dict(zip(names, constant + row))) for row in rows], batch_size=CHUNK)
+
+
+class _CopyStream:
+    """One COPY … FROM STDIN kept open across chunks, so PostgreSQL inserts rows while the next chunk
+    is parsed. It is closed (and reopened later) whenever the writer needs another query."""
+
+    def __init__(self):
+        self._cursor = self._context = self._copy = None
+        self._prefix = ""
+
+    def write(self, constant, rows):
+        if self._copy is None:
+            fields = IMPORT_FIELDS + ROW_FIELDS
+            columns = ", ".join(connection.ops.quote_name(Transaction._meta.get_field(f).column) for f in fields)
+            table = connection.ops.quote_name(Transaction._meta.db_table)
+            self._prefix = "\t".join(map(_copy_value, constant)) + "\t"
+            self._cursor = connection.cursor()
+            self._context = self._cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN")
+            self._copy = self._context.__enter__()
+        prefix = self._prefix
+        self._copy.write("".join([_copy_line(prefix, row) for row in rows]))
+
+    def close(self, error=None):
+        if self._copy is None:
+            return
+        context, cursor = self._context, self._cursor
+        self._cursor = self._context = self._copy = None
+        try:
+            context.__exit__(type(error) if error else None, error, None)
+        except Exception:  # aborting the COPY raises QueryCanceled; the transaction is rolled back anyway
+            if error is None:
+                raise
+        finally:
+            cursor.close()
+
+
+def _load_fx(reference_currency):
+    """{currency: (sorted days, rates)} of every stored rate into the reference currency (and inverses)."""
+    table: dict = {}
+    for currency, on, rate in FxRate.objects.filter(quote_currency=reference_currency).values_list(
+            "currency", "on", "rate").order_by("on"):
+        table.setdefault(currency, {})[on] = rate
+    for currency, on, rate in FxRate.objects.filter(currency=reference_currency).values_list(
+            "quote_currency", "on", "rate").order_by("on"):
+        if rate:
+            table.setdefault(currency, {}).setdefault(on, Decimal(1) / rate)
+    return {currency: (tuple(sorted(days)), tuple(days[d] for d in sorted(days))) for currency, days in table.items()}
+
+
+_NULL = "\\N"
+
+
+def _copy_line(prefix, row):
+    (source_row, path, booked, value_date, amount, currency, amount_ref, rate, rate_day, debit_acc, credit_acc,
+     debit_party, credit_party, channel, reference, external_id, key) = row
+    return (f"{prefix}{_NULL if source_row is None else source_row}\t{path.translate(_COPY_ESCAPES)}\t"
+            f"{booked.isoformat()}\t{_NULL if value_date is None else value_date.isoformat()}\t{amount}\t{currency}\t"
+            f"{_NULL if amount_ref is None else amount_ref}\t{_NULL if rate is None else rate}\t"
+            f"{_NULL if rate_day is None else rate_day.isoformat()}\t{_NULL if debit_acc is None else debit_acc}\t"
+            f"{_NULL if credit_acc is None else credit_acc}\t{_NULL if debit_party is None else debit_party}\t"
+            f"{_NULL if credit_party is None else credit_party}\t{channel}\t{reference.translate(_COPY_ESCAPES)}\t"
+            f"{external_id.translate(_COPY_ESCAPES)}\t{key.translate(_COPY_ESCAPES)}\n")
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -301,8 +379,18 @@ def flag_probable_duplicates(imp) -> int:
 def write_import(*, imp, data: bytes, progress) -> WriteResult:
     """Parse `data` with the import's format and write it; on errors keep parsing to list them all,
     but stop writing (the caller rolls back)."""
-    started = time.monotonic()
     writer = _Writer(imp)
+    try:
+        return _write_all(writer, imp, data, progress)
+    except BaseException as error:
+        # An open COPY must be aborted before the transaction can roll back (cancel, crash, time limit).
+        if writer.stream is not None:
+            writer.stream.close(error)
+        raise
+
+
+def _write_all(writer, imp, data, progress):
+    started = time.monotonic()
     result = writer.result
     options = {**imp.options, "format": imp.format}
     total = _estimate_total(data, imp.format)

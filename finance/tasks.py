@@ -1,7 +1,6 @@
 """Thin Celery tasks of the finance app: take ids, call one service."""
 from celery import shared_task
 
-from cases import jobs
 from cases.models import Job
 
 
@@ -13,6 +12,12 @@ def import_run_task(self, *, job_id):
     from finance import services
     from finance.models import Import
 
+    from finance.progress import ImportProgress
+
     job = Job.objects.get(pk=job_id)
     imp = Import.objects.select_related("case", "evidence", "created_by").get(pk=job.params["import"])
-    return services.import_run(imp=imp, progress=jobs.ProgressReporter(job_id))
+    progress = ImportProgress(job_id)
+    try:
+        return services.import_run(imp=imp, progress=progress)
+    finally:
+        progress.close()
