@@ -1,4 +1,6 @@
 """Serializers of the seizures API: shapes only; services validate and write."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from cases.access import Action, Handling
@@ -14,6 +16,7 @@ from ..models.choices import CriminalContext, PartyRole
 CASE_RECORD = ["id", "case", "created_by", "created_at"]
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleRelated(serializers.PrimaryKeyRelatedField):
     """A related record of a case, limited to those the user may `action` (others are "does not exist")."""
 
@@ -30,6 +33,7 @@ class RecordSerializer(serializers.ModelSerializer):
     created_by = serializers.StringRelatedField(read_only=True)
 
 
+@extend_schema_serializer(component_name="SeizureParty")
 class PartySerializer(serializers.ModelSerializer):
     entity_name = serializers.CharField(source="entity.name", read_only=True)
 
@@ -70,6 +74,7 @@ class SeizureDetailSerializer(SeizureSerializer):
     class Meta(SeizureSerializer.Meta):
         fields = [*SeizureSerializer.Meta.fields, "parties", "context_history"]
 
+    @extend_schema_field(PartySerializer(many=True))
     def get_parties(self, seizure):
         from ..selectors import seizure_parties
         return PartySerializer(seizure_parties(user=self.context["request"].user, seizure=seizure), many=True).data

@@ -1,4 +1,5 @@
 """Serializers of the asset-recovery API (shapes only; rules live in the services)."""
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from cases.access import Handling
@@ -10,6 +11,7 @@ from ..models import (
 )
 
 
+@extend_schema_serializer(component_name="AssetIdentifier")
 class IdentifierSerializer(serializers.ModelSerializer):
     class Meta:
         model = AssetIdentifier
@@ -46,6 +48,7 @@ class AssetSerializer(serializers.ModelSerializer):
         read_only_fields = ["state", "state_changed_at", "created_at", "updated_at"]
         extra_kwargs = {"jurisdiction": {"validators": []}}
 
+    @extend_schema_field(HolderSerializer(many=True))
     def get_holders(self, asset):
         request = self.context.get("request")
         entities = Entity.objects.visible_to(request.user).values("id") if request else []
