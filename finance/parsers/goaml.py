@@ -6,6 +6,7 @@ with fuller data). Each side holds an account, a person or an entity.
 Code lists (transmode, funds codes) differ between FIUs: they are data here,
 in TRANSMODE_CHANNELS and FUNDS_CASH, not logic.
 """
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -26,7 +27,9 @@ FUNDS_CASH = {"CASH", "K", "A"}
 
 
 def xsd_path() -> str:
-    return getattr(settings, "GOAML_XSD_PATH", "") or ""
+    """The goAML schema uploads are validated against (settings.GOAML_XSD_PATH, else the environment);
+    empty: no schema validation, the parser's own checks still apply."""
+    return getattr(settings, "GOAML_XSD_PATH", None) or os.environ.get("GOAML_XSD_PATH", "")
 
 
 def validate_against_schema(data: bytes, name: str, schema_path: str | None = None) -> list[RowError]:

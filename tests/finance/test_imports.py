@@ -192,9 +192,13 @@ def test_worker_crash_mid_import_writes_nothing_and_a_retry_succeeds(world, monk
         services.import_run(imp=imp, progress=lambda *a, **k: None)
     imp.refresh_from_db()
     assert imp.status == Import.Status.FAILED and ledger_counts() == (0, 0, 0, 0)
-    # acks_late: the broker redelivers; the retry finds the import failed and refuses to run twice
+    # a redelivered task (acks_late) does not import a failed import behind the user's back
     monkeypatch.setattr(ledger_writer._Writer, "finish", original)
-    Import.objects.filter(pk=imp.pk).update(status=Import.Status.QUEUED)  # what a retry policy would reset
+    with pytest.raises(ValidationError, match="failed and cannot run"):
+        services.import_run(imp=imp, progress=lambda *a, **k: None)
+    # a worker killed outright (SIGKILL) leaves the import "running" and nothing written;
+    # the broker redelivers the task and the retry imports the file whole
+    Import.objects.filter(pk=imp.pk).update(status=Import.Status.RUNNING)
     services.import_run(imp=imp, progress=lambda *a, **k: None)
     imp.refresh_from_db()
     assert imp.status == Import.Status.IMPORTED and Transaction.objects.count() == 3
@@ -225,6 +229,14 @@ def test_observer_cannot_import(run_import):
     with pytest.raises(PermissionDenied):
         run_import("statement.mt940", by="observer")
     assert Import.objects.count() == 0
+
+
+def test_text_with_tabs_backslashes_and_newlines_is_stored_exactly(run_import):
+    data = (b'Date,Amount,Currency,Account,Reference\r\n'
+            b'2026-03-01,10.00,EUR,HR1210010051863000160,"tab\there \\N back\\slash\nnew line"\r\n')
+    imp = run_import("odd.csv", data=data, options={})
+    assert imp.status == Import.Status.IMPORTED, imp.errors
+    assert Transaction.objects.get().reference == "tab\there \\N back\\slash\nnew line"
 
 
 @needs_samples
