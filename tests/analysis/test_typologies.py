@@ -157,3 +157,12 @@ def test_detector_settings_are_validated_and_applied(ledger, run_analysis, world
     services.detector_settings_update(case=world.case, by=world.users["analyst"],
                                       settings={"structuring": {"threshold": 15000}})
     assert len(alerts(run_analysis("typologies"), "structuring")) == 1
+
+
+def test_busy_accounts_are_not_reported_as_fan_in(ledger, run_analysis):
+    for i in range(9):
+        ledger.tx(f"P{i}", "PROCESSOR", 100, day=1, hours=i)
+    run = run_analysis("typologies", {"settings": {"fan_in": {"max_degree": 5}}})
+    assert not alerts(run, "fan_in")
+    run = run_analysis("typologies", {"settings": {"fan_in": {"max_degree": 0}}})
+    assert [a.subject for a in alerts(run, "fan_in")] == [ledger.accounts["PROCESSOR"]]

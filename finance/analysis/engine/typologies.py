@@ -22,11 +22,12 @@ HOUR = 3600
 DEFAULTS = {
     "structuring": {"enabled": True, "threshold": 10000, "margin": 0.10, "window_days": 7, "min_count": 3,
                     "channels": ["cash_deposit", "transfer"]},
-    "fan_in": {"enabled": True, "window_days": 3, "min_counterparties": 8, "min_amount": 0},
-    "fan_out": {"enabled": True, "window_days": 3, "min_counterparties": 8, "min_amount": 0},
+    "fan_in": {"enabled": True, "window_days": 3, "min_counterparties": 8, "min_amount": 0, "max_degree": 2000},
+    "fan_out": {"enabled": True, "window_days": 3, "min_counterparties": 8, "min_amount": 0, "max_degree": 2000},
     "round_trip": {"enabled": True, "max_length": 6, "window_days": 30, "return_ratio": 0.8, "min_amount": 1000,
                    "max_alerts": 500},
-    "pass_through": {"enabled": True, "hours": 48, "out_ratio": 0.9, "min_events": 3, "min_amount": 1000},
+    "pass_through": {"enabled": True, "hours": 48, "out_ratio": 0.9, "min_events": 3, "min_amount": 1000,
+                     "max_degree": 2000},
     "scatter_gather": {"enabled": True, "window_days": 14, "min_intermediaries": 3, "forward_ratio": 0.7,
                        "min_amount": 1000},
     "listed": {"enabled": True, "fuzzy_names": True, "name_score": 92},
@@ -37,6 +38,7 @@ LIMITS = {  # setting -> (min, max)
     "min_counterparties": (2, 100000), "min_amount": (0, 10**12), "max_length": (2, 6), "return_ratio": (0.1, 1.0),
     "max_alerts": (1, 100000), "hours": (1, 24 * 90), "out_ratio": (0.1, 1.0), "min_events": (1, 100000),
     "min_intermediaries": (2, 10000), "forward_ratio": (0.1, 1.0), "name_score": (50, 100),
+    "max_degree": (0, 10**9),  # accounts with more transactions (processors, exchanges) are not reported; 0 = no limit
 }
 
 
@@ -118,6 +120,12 @@ class Scanner:
         o = np.lexsort((L.t, L.dst))
         self.in_order, self.in_start = o, np.searchsorted(L.dst[o], np.arange(L.n_nodes + 1))
         self.outside = np.array([k.startswith("x:") for k in L.node_keys], dtype=bool)
+        self.degree = np.diff(self.out_start) + np.diff(self.in_start)
+
+    def too_busy(self, cfg):
+        """Accounts above the `max_degree` setting (payment processors, exchanges)."""
+        limit = cfg.get("max_degree", 0)
+        return self.degree > limit if limit else np.zeros(self.L.n_nodes, dtype=bool)
 
     def out_edges(self, node):
         return self.out_order[self.out_start[node]:self.out_start[node + 1]]
@@ -207,7 +215,7 @@ class Scanner:
         # cheap filter: nodes with at least `need` distinct counterparties overall
         pairs = np.unique(np.stack([node_of[mask], other_of[mask]]), axis=1) if mask.any() else np.zeros((2, 0), int)
         distinct = np.bincount(pairs[0], minlength=L.n_nodes) if pairs.size else np.zeros(L.n_nodes, int)
-        candidates = np.nonzero((distinct >= need) & ~self.outside)[0]
+        candidates = np.nonzero((distinct >= need) & ~self.outside & ~self.too_busy(cfg))[0]
         win = cfg["window_days"] * DAY
         out = []
         typ = "fan_in" if incoming else "fan_out"
@@ -319,7 +327,7 @@ class Scanner:
         has_in = np.diff(self.in_start) > 0
         has_out = np.diff(self.out_start) > 0
         out = []
-        for node in np.nonzero(has_in & has_out & ~self.outside)[0]:
+        for node in np.nonzero(has_in & has_out & ~self.outside & ~self.too_busy(cfg))[0]:
             ins = self.in_edges(node)
             ins = ins[L.amt[ins] >= min_amt]
             if len(ins) < cfg["min_events"]:
