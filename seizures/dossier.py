@@ -259,8 +259,14 @@ class CustodySection(DossierSection):
             general = []
             for w in warnings:
                 (flagged[w.event.pk] if w.event is not None else general).append(w.message)
+            previous = None
             for e in events:
                 e.gap_messages = flagged.get(e.pk, [])
+                # "from" repeats the previous event's "to" in an unbroken chain: print it only when it differs
+                e.show_from = bool(e.from_holder or e.from_location) and (
+                    previous is None or e.from_holder.casefold() != previous.to_holder.casefold()
+                    or e.from_location.casefold() != previous.to_location.casefold())
+                previous = e
             last = events[-1] if events else None
             rows.append({
                 "kind": field, "item": item, "label": _item_label(field, item), "events": events,

@@ -146,9 +146,154 @@ def build(scale):
                                                            "text/csv"))
     built.update({k: scale[k] for k in ("persons", "organisations", "links", "notes", "tasks", "evidence")})
     for section in registered_sections():
+        started = time.perf_counter()
         made = section.bench_build(case, users["lead"], dict(scale, users=users, agencies=agencies))
+        if made:
+            print(f"  {section.key}: bench_build {made} in {time.perf_counter() - started:.1f} s", flush=True)
         built.update(made or {})
+    # The finance sections have no bench_build hook: build their share here.
+    if "transactions" not in built:
+        started = time.perf_counter()
+        built.update(build_ledger(case, users, scale["transactions"]))
+        print(f"  ledger and analyses in {time.perf_counter() - started:.1f} s", flush=True)
+    if "assets" not in built:
+        started = time.perf_counter()
+        built.update(build_assets(case, users, scale["assets"]))
+        print(f"  assets in {time.perf_counter() - started:.1f} s", flush=True)
     return case, users["prosecutor"], built
+
+
+def build_ledger(case, users, n_transactions):
+    """`n_transactions` bank transactions over a few thousand accounts (bulk insert, as the finance
+    import benchmark does), with planted structuring and pass-through patterns; then a typology scan
+    and a money-flow trace run in-process, and a share of the alerts confirmed by the analyst."""
+    import random
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from cases import services
+    from finance.analysis import services as analysis
+    from finance.analysis.models import Alert
+    from finance.models import Account, Import, Transaction
+
+    rng = random.Random(11)
+    analyst = users["analyst"]
+    n_accounts = max(50, n_transactions // 20)
+    evidence = services.evidence_upload(case=case, by=analyst, title="Bank statements (benchmark)",
+                                        upload=SimpleUploadedFile("statements.csv", b"date,amount\n", "text/csv"))
+    imp = Import.objects.create(case=case, created_by=analyst, origin_agency=analyst.agency, evidence=evidence,
+                                format="csv", sha256=evidence.sha256, original_name="statements.csv", status="imported")
+    now = timezone.now()
+    start = now - timedelta(days=370)
+    common = dict(case_id=case.pk, created_by_id=analyst.pk, origin_agency_id=analyst.agency_id, handling="team",
+                  source_import_id=imp.pk, created_at=now, updated_at=now)
+    rows = []  # (debit index or None, credit index, seconds after start, amount, channel)
+    planted = n_accounts - 1
+    for _ in range(max(2, n_transactions // 5000)):  # structuring: cash deposits just under 10,000
+        t = rng.randint(0, 340 * 86400)
+        for k in range(rng.randint(4, 6)):
+            rows.append((None, planted, t + k * 86400 + rng.randint(0, 3600), rng.uniform(9000, 9990), "cash_deposit"))
+        planted -= 1
+    for _ in range(max(2, n_transactions // 5000)):  # pass-through mules
+        mule = planted
+        t = rng.randint(0, 300 * 86400)
+        for k in range(4):
+            x = rng.uniform(2000, 8000)
+            rows.append((planted - 1 - 2 * k, mule, t + k * 7 * 86400, x, "transfer"))
+            rows.append((mule, planted - 2 - 2 * k, t + k * 7 * 86400 + 6 * 3600, x * 0.97, "transfer"))
+        planted -= 9
+    while len(rows) < n_transactions:
+        a, b = rng.randrange(planted), rng.randrange(planted)
+        if a != b:
+            rows.append((a, b, rng.randint(0, 365 * 86400), min(rng.lognormvariate(5.5, 1.2), 8900), "transfer"))
+    rows = rows[:n_transactions]
+    with transaction.atomic():
+        Account.objects.bulk_create([Account(**common, kind="bank", identifier=f"HR10BENCH{i:09d}",
+                                             identifier_normalized=f"HR10BENCH{i:09d}", country="HR",
+                                             institution=f"Bank {i % 7}") for i in range(n_accounts)], batch_size=5000)
+        ids = dict(Account.objects.filter(case=case).values_list("identifier", "id"))
+        acc = [ids[f"HR10BENCH{i:09d}"] for i in range(n_accounts)]
+        fields = [f for f in Transaction._meta.concrete_fields if not f.primary_key]
+        cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        sql = f"INSERT INTO {Transaction._meta.db_table} ({cols}) VALUES ({', '.join(['%s'] * len(fields))})"
+
+        def adapt(field, value):
+            if value is None:
+                return None
+            kind = field.get_internal_type()
+            if kind == "DateTimeField":
+                return connection.ops.adapt_datetimefield_value(value)
+            if kind == "DecimalField":
+                return connection.ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
+            return value
+
+        batch = []
+        with connection.cursor() as cursor:
+            for i, (debit, credit, seconds, amount, channel) in enumerate(rows):
+                amount = Decimal(f"{amount:.2f}")
+                values = {**common, "booked_at": start + timedelta(seconds=seconds), "amount": amount,
+                          "currency": "EUR", "amount_reference": amount, "reference_currency": "EUR",
+                          "debit_account_id": None if debit is None else acc[debit], "credit_account_id": acc[credit],
+                          "channel": channel, "external_id": f"B{i}", "match_key": f"m{i}", "source_row": i + 2,
+                          "source_path": "", "reference": f"Invoice {rng.randint(1000, 99999)}"}
+                batch.append([adapt(f, values.get(f.attname)) for f in fields])
+                if len(batch) >= 20000:
+                    cursor.executemany(sql, batch)
+                    batch = []
+            if batch:
+                cursor.executemany(sql, batch)
+    built = {"transactions": Transaction.objects.filter(case=case).count(), "accounts": n_accounts}
+
+    def run(kind, params):
+        started = analysis.analysis_start(case=case, by=analyst, kind=kind, params=params, enqueue=False)
+        analysis.analysis_execute(run_id=started.pk, progress=lambda *a, **k: None)
+        return started
+
+    run("typologies", {})
+    hub = acc[n_accounts - 1 - max(2, n_transactions // 5000)]  # the first mule
+    run("trace", {"seeds": [f"account:{hub}"], "hops": 3, "direction": "both"})
+    alerts = list(Alert.objects.filter(case=case).order_by("-score", "id"))
+    for i, alert in enumerate(alerts[:40]):
+        status = Alert.Status.CONFIRMED if i % 4 else Alert.Status.DISMISSED
+        analysis.alert_decide(alert=alert, by=analyst, status=status, reason="Reviewed against the bank statements")
+    built.update(alerts=len(alerts), confirmed_alerts=sum(1 for i in range(min(40, len(alerts))) if i % 4))
+    return built
+
+
+def build_assets(case, users, n_assets):
+    """`n_assets` assets through the recovery services; most frozen, some seized and confiscated."""
+    import random
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from finance.recovery import services as recovery
+    from finance.recovery.models import AssetKind, AssetState
+
+    rng = random.Random(13)
+    by = users["lead"]
+    today = timezone.localdate()
+    measures = 0
+    for i in range(n_assets):
+        kind = rng.choice((AssetKind.BANK_ACCOUNT, AssetKind.BANK_ACCOUNT, AssetKind.VEHICLE, AssetKind.REAL_ESTATE,
+                           AssetKind.CASH, AssetKind.VESSEL, AssetKind.COMPANY_SHARES))
+        asset = recovery.asset_register(case=case, by=by, kind=kind, label=f"{kind.label} {i:03d}", jurisdiction="HR",
+                                        estimated_value=Decimal(rng.randint(2_000, 900_000)), currency="EUR",
+                                        valuation_date=today - timedelta(days=rng.randint(10, 200)),
+                                        valuation_source="Benchmark valuation")
+        path = rng.choice(([], [AssetState.FROZEN], [AssetState.FROZEN], [AssetState.SEIZED],
+                           [AssetState.SEIZED, AssetState.CONFISCATED]))
+        for k, state in enumerate(path):
+            recovery.measure_record(case=case, by=by, asset=asset, to_state=state, authority="County Court Zagreb",
+                                    legal_basis="Art. 557 Criminal Procedure Act",
+                                    issued_on=today - timedelta(days=150 - 40 * k))
+            measures += 1
+    return {"assets": n_assets, "legal_measures": measures}
 
 
 if __name__ == "__main__":
