@@ -49,7 +49,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.FINANCIAL_ANALYST: frozenset({_A.VIEW, _A.ADD, _A.CHANGE, _A.EXPORT, _A.RELEASE_FIU}),
     Role.PROSECUTOR: frozenset({_A.VIEW, _A.ADD, _A.EXPORT}),
     Role.ASSET_RECOVERY: frozenset({_A.VIEW, _A.ADD, _A.CHANGE, _A.EXPORT}),
-    Role.OBSERVER: frozenset({_A.VIEW}),
+    # Observers change nothing; they may read and take a dossier of what they can read.
+    Role.OBSERVER: frozenset({_A.VIEW, _A.EXPORT}),
 }
 
 

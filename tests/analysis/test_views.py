@@ -69,8 +69,8 @@ def test_exports_csv_and_followthemoney(seized, world, login, run_analysis, ledg
     ids = {e["id"] for e in ftm}
     assert payment["properties"]["payerAccount"][0] in ids and payment["properties"]["amount"]
     assert AuditEvent.objects.filter(action="analysisrun.export.csv").exists()
-    # the observer may not export
-    assert login(world.users["observer"]).get(reverse("analysis:run-export", kwargs={**kw, "fmt": "csv"})).status_code == 404
+    # nobody outside the team may export
+    assert login(world.users["outsider"]).get(reverse("analysis:run-export", kwargs={**kw, "fmt": "csv"})).status_code == 404
 
 
 def test_api_start_and_read(world, ledger, client, django_capture_on_commit_callbacks):

@@ -116,11 +116,11 @@ def test_cli_writes_the_same_kind_of_dossier(world, content, tmp_path, capsys):
     assert AuditEvent.objects.filter(action="dossier.download.pdf", actor=world.users["prosecutor"]).count() == 1
 
 
-def test_cli_refuses_the_observer(world, content, tmp_path):
+def test_cli_refuses_someone_outside_the_team(world, content, tmp_path):
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="may not export"):
-        call_command("dossier", case=world.case.reference, username="observer", out=str(tmp_path / "x.pdf"))
+        call_command("dossier", case=world.case.reference, username="outsider", out=str(tmp_path / "x.pdf"))
     assert not (tmp_path / "x.pdf").exists()
 
 

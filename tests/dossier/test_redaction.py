@@ -43,9 +43,20 @@ def test_agency_material_appears_for_its_own_agency_and_the_cover_says_so(world,
     assert f"records restricted to {world.agencies['police'].name}" in text
 
 
-def test_observer_cannot_obtain_a_dossier(world, content):
+def test_observer_gets_team_material_only(world, content):
+    # the observer is from the border guard: no police agency notes, no FIU intelligence unless released
+    dossier, pdf = render(world, "observer")
+    text = normalized(pdf_text(pdf))
+    assert "Lorry stopped at the crossing" in text
+    assert "Bank statement analysis" in text
+    assert "Informant statement" not in text and "Source CI-17" not in text
+    assert "Suspicious transaction reports" not in text and "Offshore Shell Ltd" not in text
+    assert dossier.handling_included == ["team", "fiu"]
+
+
+def test_someone_outside_the_team_cannot_obtain_a_dossier(world, content):
     with pytest.raises(PermissionDenied):
-        dossier_services.dossier_request(case=world.case, by=world.users["observer"], start_job=False)
+        dossier_services.dossier_request(case=world.case, by=world.users["outsider"], start_job=False)
 
 
 def test_manifest_lists_printed_records_with_versions_and_nothing_withheld(world, content):

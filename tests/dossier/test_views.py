@@ -66,8 +66,8 @@ def test_form_errors_are_shown_in_place_and_nothing_is_queued(world, content, lo
     assert not Dossier.objects.exists() and not Job.objects.filter(kind="dossier.render").exists()
 
 
-def test_observer_has_no_dossier_tab(world, login):
-    client = login(world.users["observer"])
+def test_outsider_has_no_dossier_tab(world, login):
+    client = login(world.users["outsider"])
     assert client.get(url(world, "dossiers")).status_code == 404
     assert b"/dossier/" not in client.get(url(world, "detail")).content
 
@@ -90,6 +90,6 @@ def test_api_requests_lists_and_downloads_a_dossier(world, content, django_captu
     assert download.status_code == 200 and download["X-Content-SHA256"] == dossier.pdf_sha256
     bad = api.post("/api/dossiers/", {"case": world.case.reference, "sections": ["nope"]}, format="json")
     assert bad.status_code == 400 and "nope" in str(bad.json())
-    api.force_authenticate(world.users["observer"])
+    api.force_authenticate(world.users["outsider"])
     assert api.post("/api/dossiers/", {"case": world.case.reference}, format="json").status_code == 400
     assert api.get(f"/api/dossiers/{dossier.pk}/").status_code == 404
