@@ -207,7 +207,7 @@ def import_run(*, imp, progress) -> dict:
     ImportRejected. Cancelled, timed out or crashed: nothing is written either."""
     imp.refresh_from_db()
     if imp.status == Import.Status.IMPORTED:
-        return {"summary": imp.summary, "result_type": "finance.Import", "result_id": imp.pk}
+        return _job_result(imp)
     if imp.status not in (Import.Status.QUEUED, Import.Status.RUNNING):
         raise ValidationError(f"Import #{imp.pk} is {imp.get_status_display().lower()} and cannot run.")
     Import.objects.filter(pk=imp.pk).update(status=Import.Status.RUNNING, error_message="")
@@ -247,7 +247,14 @@ def import_run(*, imp, progress) -> dict:
                    else f"The import failed ({exc.__class__.__name__}: {exc}); nothing was imported.")
         _finish(imp, Import.Status.FAILED, message)
         raise
-    return {"summary": imp.summary, "result_type": "finance.Import", "result_id": imp.pk}
+    return _job_result(imp)
+
+
+def _job_result(imp):
+    from django.urls import reverse
+
+    url = reverse("finance:import-detail", kwargs={"reference": imp.case.reference, "pk": imp.pk})
+    return {"summary": {**imp.summary, "url": url}, "result_type": "finance.Import", "result_id": imp.pk}
 
 
 def _describe(error):

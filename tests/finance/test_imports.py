@@ -32,6 +32,7 @@ def test_csv_upload_waits_for_mapping_then_imports(world, django_capture_on_comm
     assert imp.transaction_count == 5 and Transaction.objects.filter(source_import=imp).count() == 5
     job = Job.objects.get(pk=imp.job_id)
     assert job.status == Job.Status.SUCCEEDED and job.handling == Handling.FIU
+    assert job.result["url"].endswith(f"/finance/imports/{imp.pk}/") and job.result["transactions"] == 5
     tx = Transaction.objects.get(external_id="B-1002")
     # provenance: import (file SHA-256, format, uploader), row
     assert tx.source_import.sha256 == imp.evidence.sha256 and tx.source_row == 3
