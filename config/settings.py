@@ -307,6 +307,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # --- Parallax -------------------------------------------------------------
 PARALLAX_DEMO_PASSWORD = os.environ.get("PARALLAX_DEMO_PASSWORD", "parallax-demo-2026")
 PARALLAX_CLASSIFICATION = os.environ.get("PARALLAX_CLASSIFICATION", "RESTRICTED — LAW ENFORCEMENT")
+# The goAML schema of this FIU's variant (each FIU publishes its own XSD); empty: no schema check.
+GOAML_XSD_PATH = os.environ.get("GOAML_XSD_PATH", "")
 # Days before a freeze order's expiry or review date when the team is reminded.
 RECOVERY_REMINDER_LEAD_DAYS = [int(d) for d in env_list("RECOVERY_REMINDER_LEAD_DAYS", ["30", "7", "1"])]
 

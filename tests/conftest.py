@@ -15,6 +15,8 @@ import pytest
 from cases import services
 from cases.access import GlobalRole, Role
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 PASSWORD = "correct-horse-battery-staple-9"
 
 TEAM = {

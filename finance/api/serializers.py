@@ -1,3 +1,6 @@
+"""Serializers of the finance API: shapes only; services validate and write."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.access import Handling
@@ -20,9 +23,12 @@ class ImportSerializer(serializers.ModelSerializer):
                   "duplicate_count", "error_count", "error_message", "summary", "header", "mapping", "created_by",
                   "created_at", "imported_at"]
 
+    @extend_schema_field({"type": "object", "additionalProperties": {"type": "string"},
+                          "description": "ledger field -> column of the file"})
     def get_mapping(self, obj):
         return obj.options.get("mapping", {})
 
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
     def get_header(self, obj):
         return obj.options.get("header", [])
 
@@ -59,6 +65,8 @@ class AccountSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "identifier", "identifier_normalized", "is_iban", "bic", "institution", "country",
                   "currency", "chain", "holders", "handling", "source_import", "source_row", "source_path"]
 
+    @extend_schema_field({"type": "array", "items": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "name": {"type": "string"}}}})
     def get_holders(self, obj):
         return [{"id": p.pk, "name": p.name} for p in obj.holders.all()]
 
@@ -108,5 +116,6 @@ class SuggestionSerializer(serializers.ModelSerializer):
         fields = ["id", "party", "party_name", "entity", "other_party", "target_name", "score", "reasons", "status",
                   "decided_by", "decided_at"]
 
+    @extend_schema_field(OpenApiTypes.STR)
     def get_target_name(self, obj):
         return str(obj.target)

@@ -7,7 +7,6 @@ from django.utils import timezone
 from cases import services as case_services
 from tests.analysis.conftest import LedgerFactory
 from tests.conftest import build_world
-from tests.e2e.conftest import browser, page, sign_in  # noqa: F401  (the browser fixtures)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -3,7 +3,6 @@ and finds the transactions in the ledger."""
 import pytest
 
 from tests.conftest import build_world
-from tests.e2e.conftest import browser, page, sign_in  # noqa: F401  (fixtures)
 
 from .conftest import FIXTURES
 

@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from seizures.models import Firearm, TracingRequest
 from tests.conftest import build_world
-from tests.e2e.conftest import browser, page, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -1,8 +1,8 @@
 """Benchmark: import N rows of a bank CSV (7 columns) into the configured database.
 
-    PARALLAX_TESTING=1 .venv/bin/python tests/finance/bench_import.py [N]          (default 1,000,000)
+    PARALLAX_TESTING=1 .venv/bin/python tests/benchmarks/bench_import.py [N]          (default 1,000,000)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/parallax_bench PARALLAX_TESTING=1 \\
-        .venv/bin/python tests/finance/bench_import.py 1000000
+        .venv/bin/python tests/benchmarks/bench_import.py 1000000
 
 Prints rows/s and peak memory of the import (run in a child process, through
 `manage.py import_transactions`, the same path as an upload's job) and, on

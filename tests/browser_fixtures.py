@@ -1,4 +1,7 @@
-"""Browser tests: Python Playwright driving Debian's Chromium (no browser download)."""
+"""Browser fixtures for every app's tests: Python Playwright driving Debian's Chromium (no browser download).
+
+One session-wide browser; loaded by tests/conftest.py as a plugin, so modules use `page` and
+`sign_in` without importing them."""
 import os
 import shutil
 
