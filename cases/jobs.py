@@ -44,8 +44,10 @@ class ProgressReporter:
             fields["progress_total"] = total
         if message:
             fields["progress_message"] = message[:300]
-        # Progress is written outside the job's own transaction when there is
-        # one, so the page sees it while the work is still uncommitted.
+        # Written through the task's own connection: work that holds one long
+        # transaction must report through a reporter with its own connection
+        # (finance.progress.ImportProgress does so on PostgreSQL), or the page
+        # sees the progress only at commit.
         Job.objects.filter(pk=self.job_id).update(**fields)
         if Job.objects.filter(pk=self.job_id, cancel_requested=True).exists():
             raise JobCancelled()
