@@ -78,6 +78,9 @@ def build_demo(demo):
         trace = _run("trace", {"seeds": [f"seizure:{seizure.pk}"], "direction": "downstream", "hops": 4},
                      case=case, by=analyst, title=f"Money around seizure {seizure.reference}")
         demo.log.append(f"analysis: trace from seizure {seizure.reference}: {trace.summary}")
+        # The FIU consents to the trace being used in evidence, so it reaches the team and the dossier.
+        services.run_release_fiu(run=trace, by=analyst,
+                                 reason="FIU consent for evidential use of the trace, ref. FIU-2026-121")
     scan = _run("typologies", {}, case=case, by=analyst, title="Full ledger scan")
     _run("crypto-cluster", {"change_heuristic": True}, case=case, by=analyst, title="Darknet wallets")
     buyer = [finance_demo._btc_address(f"mila-{i}") for i in range(3)]
@@ -90,6 +93,9 @@ def build_demo(demo):
     if structuring:
         services.alert_decide(alert=structuring, by=analyst, status="confirmed",
                               reason="Cash deposits match the dates of the lorry's trips; the STR confirms them.")
+    if scan.handling == "fiu" and not scan.fiu_released_at:
+        services.run_release_fiu(run=scan, by=analyst,
+                                 reason="FIU consent for evidential use of the confirmed alerts, ref. FIU-2026-122")
     other = Alert.objects.filter(run=scan, status="open").exclude(typology__in=["structuring", "listed"]).order_by(
         "score").first()
     if other:

@@ -91,7 +91,9 @@ def flow_svg(result, edge_url="", max_edges=60, width=WIDTH):
         title = (f"{nodes.get(e['source'], {}).get('label', e['source'])} → "
                  f"{nodes.get(e['target'], {}).get('label', e['target'])}: {e['count']} transaction(s), "
                  f"{Decimal(e['sum']):,.2f} {result.get('currency', '')}, {e['first'][:10]} – {e['last'][:10]}")
-        band = (f'<path class="flow-band" d="{d}" stroke-width="{w:.1f}"><title>{escape(title)}</title></path>')
+        # Presentation attributes as well as classes: the dossier (WeasyPrint) has no page stylesheet.
+        band = (f'<path class="flow-band" d="{d}" fill="none" stroke="#5b7fa6" stroke-opacity="0.35" '
+                f'stroke-width="{w:.1f}"><title>{escape(title)}</title></path>')
         if edge_url:
             q = urlencode({"source": e["source"], "target": e["target"]})
             band = f'<a href="{escape(edge_url)}?{q}">{band}</a>'
@@ -104,9 +106,11 @@ def flow_svg(result, edge_url="", max_edges=60, width=WIDTH):
             label = label[:27] + "…"
         anchor_right = c_index[col[k]] == n_cols - 1 and n_cols > 1
         tx = x - 4 if anchor_right else x + NODE_W + 4
-        parts.append(f'<rect class="{cls}" x="{x:.1f}" y="{y:.1f}" width="{NODE_W}" height="{h:.1f}">'
+        fill = "#d9480f" if n.get("seed") else "#adb5bd" if n.get("stopped") else "#2f5d8a"
+        parts.append(f'<rect class="{cls}" fill="{fill}" x="{x:.1f}" y="{y:.1f}" width="{NODE_W}" height="{h:.1f}">'
                      f'<title>{escape(n.get("label", k))}</title></rect>')
-        parts.append(f'<text class="flow-label" x="{tx:.1f}" y="{y + min(h / 2 + 4, h + 10):.1f}" '
+        parts.append(f'<text class="flow-label" font-size="11" fill="#212529" font-family="DejaVu Sans, sans-serif" '
+                     f'x="{tx:.1f}" y="{y + min(h / 2 + 4, h + 10):.1f}" '
                      f'text-anchor="{"end" if anchor_right else "start"}">{escape(label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
