@@ -32,11 +32,20 @@ def database_url():
     return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
+def isolated_redis_url(url):
+    """The same Redis server, another database per parallel test process, so that two
+    real workers of one test run never take each other's messages."""
+    index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    base = url.rsplit("/", 1)[0] if url.count("/") > 2 else url.rstrip("/")
+    return f"{base}/{1 + index % 15}"
+
+
 @pytest.fixture
 def worker(tmp_path, settings):
     from config.celery import app
 
     broker_dir = f"test-broker-{os.getpid()}"
+    redis_url = isolated_redis_url(os.environ["REDIS_URL"]) if os.environ.get("REDIS_URL") else ""
     env = {
         **os.environ,
         "PARALLAX_TESTING": "1",
@@ -44,10 +53,14 @@ def worker(tmp_path, settings):
         "DATABASE_URL": database_url(),
         "EVIDENCE_ROOT": str(settings.EVIDENCE_ROOT),
         "PARALLAX_BROKER_DIR": broker_dir,
+        **({"REDIS_URL": redis_url} if redis_url else {}),
     }
     # This process sends through the same broker as the worker listens on.
     app.conf.task_always_eager = False
-    if not os.environ.get("REDIS_URL"):
+    old_broker = app.conf.broker_url
+    if redis_url:
+        app.conf.broker_url = redis_url
+    else:
         base = Path(os.environ.get("PARALLAX_VAR_DIR", Path(settings.BASE_DIR) / "var")) / broker_dir
         for sub in ("queue", "processed", "control"):
             (base / sub).mkdir(parents=True, exist_ok=True)
@@ -56,10 +69,9 @@ def worker(tmp_path, settings):
             "data_folder_in": str(base / "queue"), "data_folder_out": str(base / "queue"),
             "processed_folder": str(base / "processed"), "control_folder": str(base / "control"),
         }
-        if app._pool is not None:  # connections made with other options must not be reused
-            app._pool.force_close_all()
-            app._pool = None
-        app.amqp._producer_pool = None  # built on the old connection pool
+    _reset_connections(app)
+    if redis_url:
+        app.control.purge()  # messages left by an earlier killed worker are not this test's
     log = tmp_path / "worker.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", "default,imports,analyses,documents",
@@ -73,6 +85,16 @@ def worker(tmp_path, settings):
     except subprocess.TimeoutExpired:
         process.kill()
     app.conf.task_always_eager = True
+    app.conf.broker_url = old_broker
+    _reset_connections(app)
+
+
+def _reset_connections(app):
+    """Connections made with other broker settings must not be reused."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None  # built on the old connection pool
 
 
 def test_a_real_worker_verifies_the_evidence_of_a_case(worker):
