@@ -55,46 +55,56 @@ def worker(tmp_path, settings):
         "PARALLAX_BROKER_DIR": broker_dir,
         **({"REDIS_URL": redis_url} if redis_url else {}),
     }
-    # This process sends through the same broker as the worker listens on.
+    # This process sends through the same broker as the worker listens on; everything is put
+    # back afterwards, even when the set-up fails, or later tests would stop running eagerly.
+    old_broker, old_options = app.conf.broker_url, app.conf.broker_transport_options
     app.conf.task_always_eager = False
-    old_broker = app.conf.broker_url
-    if redis_url:
-        app.conf.broker_url = redis_url
-    else:
-        base = Path(os.environ.get("PARALLAX_VAR_DIR", Path(settings.BASE_DIR) / "var")) / broker_dir
-        for sub in ("queue", "processed", "control"):
-            (base / sub).mkdir(parents=True, exist_ok=True)
-        app.conf.broker_transport_options = {
-            **app.conf.broker_transport_options,
-            "data_folder_in": str(base / "queue"), "data_folder_out": str(base / "queue"),
-            "processed_folder": str(base / "processed"), "control_folder": str(base / "control"),
-        }
-    _reset_connections(app)
-    if redis_url:
-        app.control.purge()  # messages left by an earlier killed worker are not this test's
-    log = tmp_path / "worker.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", "default,imports,analyses,documents",
-         "--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel=INFO"],
-        cwd=settings.BASE_DIR, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
-    )
-    yield process, log
-    process.terminate()
+    process = None
     try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    app.conf.task_always_eager = True
-    app.conf.broker_url = old_broker
-    _reset_connections(app)
+        if redis_url:
+            app.conf.broker_url = redis_url
+        else:
+            base = Path(os.environ.get("PARALLAX_VAR_DIR", Path(settings.BASE_DIR) / "var")) / broker_dir
+            for sub in ("queue", "processed", "control"):
+                (base / sub).mkdir(parents=True, exist_ok=True)
+            app.conf.broker_transport_options = {
+                **old_options,
+                "data_folder_in": str(base / "queue"), "data_folder_out": str(base / "queue"),
+                "processed_folder": str(base / "processed"), "control_folder": str(base / "control"),
+            }
+        _reset_connections(app)
+        if redis_url:
+            app.control.purge()  # messages left by an earlier killed worker are not this test's
+        log = tmp_path / "worker.log"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo",
+             "-Q", "default,imports,analyses,documents",
+             "--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel=INFO"],
+            cwd=settings.BASE_DIR, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
+        )
+        yield process, log
+    finally:
+        if process is not None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        app.conf.task_always_eager = True
+        app.conf.broker_url, app.conf.broker_transport_options = old_broker, old_options
+        _reset_connections(app)
 
 
 def _reset_connections(app):
-    """Connections made with other broker settings must not be reused."""
+    """Connections made with other broker settings must not be reused: drop Celery's pools and
+    kombu's global producer pools (keyed by broker URL, they would hand out closed connections)."""
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
-    app.amqp._producer_pool = None  # built on the old connection pool
+    app.amqp._producer_pool = None
+    pools.reset()
 
 
 def test_a_real_worker_verifies_the_evidence_of_a_case(worker):
