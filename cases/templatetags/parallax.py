@@ -4,10 +4,15 @@ from django import template
 register = template.Library()
 
 
+# Words that are not written the way their keys are.
+_WORDS = {"sha256": "SHA-256", "id": "ID", "iban": "IBAN", "fx": "FX", "url": "URL"}
+
+
 @register.filter
 def label(key):
-    """`rows_written` -> "Rows written"."""
-    text = str(key).replace("_", " ").replace(".", " ").strip()
+    """`rows_written` -> "Rows written", `dossier.render` -> "Dossier render", `sha256` -> "SHA-256"."""
+    words = [_WORDS.get(word.lower(), word) for word in str(key).replace("_", " ").replace(".", " ").split()]
+    text = " ".join(words)
     return text[:1].upper() + text[1:]
 
 

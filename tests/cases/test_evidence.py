@@ -134,3 +134,10 @@ def test_job_results_are_shown_as_labelled_values(world, client):
     page = client.get(reverse("cases:job-detail", kwargs={"reference": world.case.reference, "pk": job.pk})).content.decode()
     assert "Rows written" in page and "3 items" in page and "Open the result" in page
     assert "{&#x27;" not in page and "{'" not in page
+
+
+def test_job_kinds_and_result_keys_read_as_words():
+    from cases.templatetags.parallax import label
+
+    assert label("dossier.render") == "Dossier render"
+    assert label("sha256") == "SHA-256" and label("rows_written") == "Rows written"
