@@ -67,7 +67,7 @@ def user_is_fiu(user) -> bool:
     return bool(agency and agency.kind == "fiu")
 
 
-def _active_memberships(user, action):
+def active_memberships(user, action):
     from cases.models import CaseMembership
 
     return CaseMembership.objects.active().filter(user=user, role__in=roles_with(action))
@@ -108,24 +108,24 @@ def user_can_see_handling(user, membership, record) -> bool:
     return False
 
 
-def _usable(user) -> bool:
+def user_is_usable(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user, action: str = Action.VIEW):
-        if not _usable(user):
+        if not user_is_usable(user):
             return self.none()
-        return self.filter(pk__in=_active_memberships(user, action).values("case_id"))
+        return self.filter(pk__in=active_memberships(user, action).values("case_id"))
 
 
 class CaseScopedQuerySet(models.QuerySet):
     """Default queryset of every case-owned model (which has a `case` FK)."""
 
     def visible_to(self, user, action: str = Action.VIEW):
-        if not _usable(user):
+        if not user_is_usable(user):
             return self.none()
-        memberships = _active_memberships(user, action)
+        memberships = active_memberships(user, action)
         qs = self.filter(case_id__in=memberships.values("case_id"))
         if getattr(self.model, "HAS_HANDLING", False):
             qs = qs.filter(handling_filter(user, memberships))
@@ -141,16 +141,16 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(since__lte=at).filter(Q(until__isnull=True) | Q(until__gt=at))
 
     def visible_to(self, user, action: str = Action.VIEW):
-        if not _usable(user):
+        if not user_is_usable(user):
             return self.none()
-        return self.filter(case_id__in=_active_memberships(user, action).values("case_id"))
+        return self.filter(case_id__in=active_memberships(user, action).values("case_id"))
 
 
 def membership_for(user, case):
     """The user's active membership in the case, or None."""
     from cases.models import CaseMembership
 
-    if not _usable(user):
+    if not user_is_usable(user):
         return None
     return CaseMembership.objects.active().filter(user=user, case=case).first()
 

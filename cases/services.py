@@ -23,7 +23,7 @@ def require(by, case, action):
         raise PermissionDenied(f"{by} may not {action} in case {case.reference}.")
 
 
-def _check_handling(*, by, case, handling):
+def check_handling(*, by, case, handling):
     if handling == Handling.AGENCY and not by.agency_id:
         raise ValidationError({"handling": "Agency handling needs an author who belongs to an agency."})
     if handling == Handling.FIU:
@@ -150,7 +150,7 @@ ENTITY_FIELDS = ("kind", "name", "role_in_case", "aliases", "sex", "date_of_birt
 @transaction.atomic
 def entity_create(*, case, by, kind, name, handling=Handling.TEAM, identifiers=(), **fields) -> Entity:
     require(by, case, Action.ADD)
-    _check_handling(by=by, case=case, handling=handling)
+    check_handling(by=by, case=case, handling=handling)
     unknown = set(fields) - set(ENTITY_FIELDS)
     if unknown:
         raise TypeError(f"unknown entity fields: {sorted(unknown)}")
@@ -173,7 +173,7 @@ def entity_update(*, entity, by, **fields) -> Entity:
     if unknown:
         raise TypeError(f"unknown entity fields: {sorted(unknown)}")
     if "handling" in fields:
-        _check_handling(by=by, case=entity.case, handling=fields["handling"])
+        check_handling(by=by, case=entity.case, handling=fields["handling"])
     before = _changes(entity, fields)
     for name, value in fields.items():
         if name in ("nationality", "country"):
@@ -218,7 +218,7 @@ def link_add(*, case, by, source, target, kind, since=None, until=None, descript
 @transaction.atomic
 def note_add(*, case, by, body, title="", handling=Handling.TEAM) -> Note:
     require(by, case, Action.ADD)
-    _check_handling(by=by, case=case, handling=handling)
+    check_handling(by=by, case=case, handling=handling)
     if not body.strip():
         raise ValidationError({"body": "A note needs some text."})
     note = _save(Note(case=case, created_by=by, origin_agency=by.agency, handling=handling, title=title.strip(),
@@ -235,7 +235,7 @@ def _check_assignee(case, assignee):
 @transaction.atomic
 def task_create(*, case, by, title, description="", assignee=None, due_date=None, handling=Handling.TEAM) -> Task:
     require(by, case, Action.ADD)
-    _check_handling(by=by, case=case, handling=handling)
+    check_handling(by=by, case=case, handling=handling)
     _check_assignee(case, assignee)
     task = _save(Task(case=case, created_by=by, origin_agency=by.agency, handling=handling, title=title.strip(),
                       description=description, assignee=assignee, due_date=due_date))
@@ -310,7 +310,7 @@ def evidence_upload(*, case, by, upload, title="", description="", handling=Hand
     """Store an evidence file, hashed at upload. A new version of a file is a
     new record that points at the one it supersedes; nothing is overwritten."""
     require(by, case, Action.ADD)
-    _check_handling(by=by, case=case, handling=handling)
+    check_handling(by=by, case=case, handling=handling)
     if supersedes is not None:
         if supersedes.case_id != case.pk:
             raise ValidationError("The file to supersede belongs to another case.")

@@ -19,7 +19,7 @@ from cases import evidence as evidence_store
 from cases.access import Action, Handling, Role, membership_for, user_is_fiu
 from cases.audit import audit_record
 from cases.jobs import JobCancelled, job_start
-from cases.services import _check_handling, evidence_upload, require
+from cases.services import check_handling, evidence_upload, require
 from finance import ledger_writer, parsers
 from finance.models import ColumnMappingProfile, FxRate, Import, ImportFormat
 from finance.parsers import tabular
@@ -86,7 +86,7 @@ def import_start(*, case, by, upload, format="auto", handling=None, source_label
     confirm a column mapping (CSV/XLSX) or queue the import job."""
     require(by, case, Action.ADD)
     handling = handling or default_handling(by=by, case=case)
-    _check_handling(by=by, case=case, handling=handling)
+    check_handling(by=by, case=case, handling=handling)
     data = _read_upload(upload)
     name = upload.name or "upload"
     sha256 = hashlib.sha256(data).hexdigest()

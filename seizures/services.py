@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.access import Action, Handling
 from cases.audit import audit_record
-from cases.services import _check_handling, evidence_upload, notify, require
+from cases.services import check_handling, evidence_upload, notify, require
 
 from . import serials
 from .deconfliction import firearm_deconflict
@@ -366,7 +366,7 @@ def _check_same_case(case, fields, firearms):
 @transaction.atomic
 def transfer_document_record(*, case, by, firearms=(), handling=Handling.TEAM, **fields) -> TransferDocument:
     require(by, case, Action.ADD)
-    _check_handling(by=by, case=case, handling=handling)
+    check_handling(by=by, case=case, handling=handling)
     _unknown(fields, DOCUMENT_FIELDS, "transfer document")
     _upper(fields, ("issuing_country",))
     _check_same_case(case, fields, firearms)
@@ -427,7 +427,7 @@ def tracing_request_create(*, case, by, firearms, destination, reference="", han
                            **fields) -> TracingRequest:
     """Draft a tracing request for one or more firearms of the case."""
     require(by, case, Action.ADD)
-    _check_handling(by=by, case=case, handling=handling)
+    check_handling(by=by, case=case, handling=handling)
     _unknown(fields, TRACING_FIELDS, "tracing request")
     _upper(fields, ("destination_country",))
     firearms = list(firearms)

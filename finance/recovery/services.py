@@ -16,7 +16,7 @@ from django.utils import timezone
 from cases.access import Action, Handling, Role, membership_for, user_can_see_handling
 from cases.audit import audit_record
 from cases.models import CaseMembership, Entity, EvidenceFile
-from cases.services import _check_handling, notify, require
+from cases.services import check_handling, notify, require
 from finance.validation import Invalid, check_country, check_currency
 
 from . import identifiers as ident
@@ -74,7 +74,7 @@ def asset_register(*, case, by, kind, label, jurisdiction, handling=Handling.TEA
                    **fields) -> Asset:
     """Register an asset the network holds; it starts as identified."""
     require(by, case, Action.ADD)
-    _check_handling(by=by, case=case, handling=handling)
+    check_handling(by=by, case=case, handling=handling)
     unknown = set(fields) - set(ASSET_FIELDS)
     if unknown:
         raise TypeError(f"unknown asset fields: {sorted(unknown)}")
@@ -103,7 +103,7 @@ def asset_update(*, asset, by, **fields) -> Asset:
     if unknown:
         raise TypeError(f"unknown asset fields: {sorted(unknown)}")
     if "handling" in fields:
-        _check_handling(by=by, case=asset.case, handling=fields["handling"])
+        check_handling(by=by, case=asset.case, handling=fields["handling"])
     if "currency" in fields:
         fields["currency"] = _currency(fields["currency"])
     if "estimated_value" in fields:
@@ -470,7 +470,7 @@ def mla_create(*, case, by, reference, requesting_state, requested_state, assets
                **fields) -> MlaRequest:
     """Record a mutual legal assistance request about assets."""
     require(by, case, Action.ADD)
-    _check_handling(by=by, case=case, handling=handling)
+    check_handling(by=by, case=case, handling=handling)
     unknown = set(fields) - set(MLA_FIELDS)
     if unknown:
         raise TypeError(f"unknown MLA fields: {sorted(unknown)}")

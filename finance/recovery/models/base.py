@@ -1,5 +1,5 @@
 """Scoping of child rows that take their handling code from their asset."""
-from cases.access import Action, CaseScopedQuerySet, _active_memberships, _usable, handling_filter
+from cases.access import Action, CaseScopedQuerySet, active_memberships, user_is_usable, handling_filter
 
 
 class AssetChildQuerySet(CaseScopedQuerySet):
@@ -7,6 +7,6 @@ class AssetChildQuerySet(CaseScopedQuerySet):
 
     def visible_to(self, user, action: str = Action.VIEW):
         qs = super().visible_to(user, action)
-        if not _usable(user):
+        if not user_is_usable(user):
             return qs
-        return qs.filter(handling_filter(user, _active_memberships(user, action), prefix="asset"))
+        return qs.filter(handling_filter(user, active_memberships(user, action), prefix="asset"))
