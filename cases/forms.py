@@ -127,7 +127,7 @@ class TaskStatusForm(forms.Form):
 
 
 class EvidenceUploadForm(forms.Form):
-    file = forms.FileField(help_text=f"PDF, images, office documents, archives, XML, CSV or text.")
+    file = forms.FileField(help_text="PDF, images, office documents, archives, XML, CSV or text.")
     title = forms.CharField(required=False, max_length=200)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     source = forms.CharField(required=False, max_length=200, help_text="Where the file was obtained")

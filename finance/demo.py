@@ -9,14 +9,12 @@ bank export both show the salary payments (probable duplicates), a goAML STR rep
 the cash deposits, and the imported parties are suggested as the case's persons.
 """
 import hashlib
-import io
 import random
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cases.access import Handling
 
 SEED = 20260301
 FREIGHT = "HR1210010051863000160"

@@ -6,7 +6,7 @@ from cases.access import Handling
 from cases.forms import COUNTRY_CHOICES, DateInput
 from cases.models import Agency
 
-from .models import CustodyEvent, Firearm, Seizure, TracingRequest, TransferDocument
+from .models import CustodyEvent, Firearm, TracingRequest, TransferDocument
 from .models.choices import CriminalContext, PartKind, PartyRole, RecoveryType, SeizureContext, WeaponType, \
     LegalBasis, MarkingStatus
 

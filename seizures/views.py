@@ -16,10 +16,9 @@ from cases import selectors as case_selectors
 from cases.access import Action
 from cases.audit import audit_record
 from cases.mixins import CaseMixin, paginate, service_call
-from cases.models import Entity
 
 from . import exports, forms, importer, selectors, services, statistics
-from .models import CustodyEvent, Firearm, TracingRequest, TransferDocument
+from .models import TracingRequest, TransferDocument
 from .models.choices import LegalBasis, MarkingStatus, RecoveryType, SeizureContext, WeaponType
 
 

@@ -4,7 +4,6 @@ Rules live in tests/<app>/routes.py (see tests/authz.py). A route without a
 rule fails `test_every_route_has_a_rule`, so a new page cannot ship unchecked.
 """
 import importlib
-import pkgutil
 from pathlib import Path
 
 import pytest

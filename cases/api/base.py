@@ -6,6 +6,7 @@ so an object the user may not see, or may not act on, answers 404.
 """
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions, viewsets
 
 from cases.access import Action
@@ -34,6 +35,29 @@ class CaseScopedViewSetMixin:
             # The object was visible but the action is not allowed by the role: same answer as unknown.
             exc = exceptions.NotFound()
         return super().handle_exception(exc)
+
+
+class CaseFilterMixin:
+    """`?case=REF` narrows a list to one case (still within what the user may see); creates name
+    their case by reference in the body or the query string."""
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        reference = self.request.query_params.get("case")
+        return qs.filter(case__reference=reference) if reference else qs
+
+    def case_for_create(self, request, action=Action.ADD):
+        """The case named by the request, if the user may `action` in it; otherwise a 400 that says
+        the same whether the case exists or not."""
+        from cases.selectors import case_get
+
+        reference = request.data.get("case") or request.query_params.get("case")
+        if not reference:
+            raise exceptions.ValidationError({"case": "Name the case by its reference."})
+        try:
+            return case_get(user=request.user, reference=reference, action=action)
+        except Http404:
+            raise exceptions.ValidationError({"case": f"No case {reference} where you may add records."}) from None
 
 
 class CaseScopedReadOnlyViewSet(CaseScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

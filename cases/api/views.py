@@ -13,19 +13,10 @@ from cases import selectors, services
 from cases.access import Action
 from cases.account_views import confirmed_device
 from cases.api import serializers as s
-from cases.api.base import CaseScopedReadOnlyViewSet, CaseScopedViewSet, CaseScopedViewSetMixin
+from cases.api.base import CaseFilterMixin, CaseScopedReadOnlyViewSet, CaseScopedViewSet, CaseScopedViewSetMixin
 from cases.evidence import evidence_path
 from cases.jobs import job_cancel
 from cases.models import Case, CaseMembership, Entity, EntityLink, EvidenceFile, Job, Note, Task
-
-
-class CaseFilterMixin:
-    """`?case=REF` narrows a list to one case (still within what the user may see)."""
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        reference = self.request.query_params.get("case")
-        return qs.filter(case__reference=reference) if reference else qs
 
 
 class ReleaseMixin:
@@ -136,17 +127,8 @@ class HandledRecordViewSet(ReleaseMixin, CaseFilterMixin, CaseScopedViewSet):
         services.record_viewed(record=record, by=request.user)
         return Response(self.get_serializer(record).data)
 
-    def _case_for_create(self, request):
-        reference = request.data.get("case") or request.query_params.get("case")
-        if not reference:
-            raise drf_serializers.ValidationError({"case": "Name the case by its reference."})
-        try:
-            return selectors.case_get(user=request.user, reference=reference, action=Action.ADD)
-        except Http404:
-            raise drf_serializers.ValidationError({"case": f"No case {reference} where you may add records."})
-
     def create(self, request, *args, **kwargs):
-        case = self._case_for_create(request)
+        case = self.case_for_create(request)
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         record = type(self).create_service(case=case, by=request.user, **self.service_fields(body.validated_data))

@@ -3,7 +3,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from cases.access import CaseScopedQuerySet
 from .people import validate_country
 from .records import CaseRecord, HandledRecord
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Max
 
-from cases.access import Action, Handling
+from cases.access import Handling
 from finance.models import Account, CryptoTransaction, Import
 
 from . import loader

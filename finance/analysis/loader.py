@@ -9,7 +9,7 @@ import time
 from collections import defaultdict
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from cases.access import Action
 from finance.models import Account, CryptoMovement, CryptoTransaction, Party, Transaction
@@ -306,7 +306,6 @@ def short_labels(*, case):
 
 def node_attributes(*, case):
     """For the listed-counterparty detector: key -> {"countries", "identifiers", "names"} of every account and party."""
-    from finance.normalize import name_normalized
 
     attrs = defaultdict(lambda: {"countries": set(), "identifiers": set(), "names": set()})
     for acc_id, ident, country in Account.objects.filter(case=case).values_list("id", "identifier_normalized", "country"):

@@ -1,10 +1,9 @@
 """Every read of the money-flow analyses, on the case-scoped querysets."""
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 
-from cases.access import Action
 from cases.registry import SummaryCount, TimelineItem
 from cases.selectors import visible
 from finance.models import Transaction

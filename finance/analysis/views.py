@@ -11,7 +11,6 @@ from django.views.generic import TemplateView
 
 from cases.access import Action
 from cases.mixins import CaseMixin, paginate, service_call
-from finance.models import Account, Party
 
 from . import exports, forms, selectors, services
 from .flow_svg import flow_svg

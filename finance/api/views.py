@@ -11,19 +11,12 @@ from rest_framework.response import Response
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.access import Action
-from cases.api.base import CaseScopedReadOnlyViewSet, CaseScopedViewSetMixin
+from cases.api.base import CaseFilterMixin, CaseScopedReadOnlyViewSet, CaseScopedViewSetMixin
 from cases.api.serializers import ReleaseSerializer
-from finance import resolution, selectors, services
+from finance import resolution, services
 from finance.api import serializers as s
 from finance.forms import LedgerFilterForm
 from finance.models import Account, CryptoTransaction, Import, Party, ResolutionSuggestion, Transaction
-
-
-class CaseFilterMixin:
-    def get_queryset(self):
-        qs = super().get_queryset()
-        reference = self.request.query_params.get("case")
-        return qs.filter(case__reference=reference) if reference else qs
 
 
 class ImportViewSet(CaseScopedViewSetMixin, CaseFilterMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,

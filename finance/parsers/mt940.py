@@ -6,7 +6,6 @@ closing balance; a statement without :62F: is reported as truncated.
 """
 import re
 from datetime import date
-from decimal import Decimal
 
 from finance import validation as v
 

@@ -1,8 +1,6 @@
 """What asset recovery adds to a case's timeline and summary."""
-from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.registry import SummaryCount, TimelineItem
 from cases.selectors import visible

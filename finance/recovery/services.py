@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.access import Action, Handling, Role, membership_for, user_can_see_handling
+from cases.access import Action, Handling, Role, user_can_see_handling
 from cases.audit import audit_record
 from cases.models import CaseMembership, Entity, EvidenceFile
 from cases.services import check_handling, notify, require

@@ -11,7 +11,6 @@ from django.views.generic import TemplateView
 from cases import selectors as case_selectors
 from cases.access import Action
 from cases.mixins import CaseMixin, paginate, service_call
-from cases.models import EvidenceFile
 
 from . import forms, selectors, services, states
 from .charts import line_chart

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from cases.access import Action
 from cases.api.base import CaseScopedViewSetMixin
-from cases.api.views import CaseFilterMixin
+from cases.api.base import CaseFilterMixin
 from cases.audit import audit_record
 
 from .. import exports, importer, selectors, services, statistics
@@ -188,8 +188,7 @@ class TransferDocumentViewSet(UpdateMixin, ScopedViewSet):
         return services.transfer_document_update(document=document, by=self.request.user, **data)
 
     def _case_for_create(self):
-        from cases.api.views import HandledRecordViewSet
-        return HandledRecordViewSet._case_for_create(self, self.request)
+        return self.case_for_create(self.request)
 
 
 class TracingRequestViewSet(ScopedViewSet):
@@ -206,8 +205,7 @@ class TracingRequestViewSet(ScopedViewSet):
         return qs
 
     def create_record(self, data):
-        from cases.api.views import HandledRecordViewSet
-        case = HandledRecordViewSet._case_for_create(self, self.request)
+        case = self.case_for_create(self.request)
         return services.tracing_request_create(case=case, by=self.request.user, **data)
 
     def _step(self, service, body_class=None):

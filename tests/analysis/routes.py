@@ -1,7 +1,6 @@
 """Authorization rules for the routes of the money-flow analyses (see tests/authz.py)."""
 from datetime import timedelta
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases import services as case_services

@@ -1,13 +1,11 @@
 """REST API of the analyses: start runs, read results and alerts, decide alerts, manage lists and tags."""
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf_serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cases import selectors as case_selectors
 from cases.access import Action
-from cases.api.base import CaseScopedViewSet
+from cases.api.base import CaseFilterMixin, CaseScopedViewSet
 
 from .. import exports, selectors, services
 from ..models import Alert, AnalysisRun, CryptoTag, ListEntry
@@ -18,23 +16,7 @@ def _decimal_safe(items):
     return [{k: (str(v) if v.__class__.__name__ == "Decimal" else v) for k, v in i.items()} for i in items]
 
 
-class CaseFromRequestMixin:
-    def get_queryset(self):
-        qs = super().get_queryset()
-        reference = self.request.query_params.get("case")
-        return qs.filter(case__reference=reference) if reference else qs
-
-    def case_for_create(self, request):
-        reference = request.data.get("case") or request.query_params.get("case")
-        if not reference:
-            raise drf_serializers.ValidationError({"case": "Name the case by its reference."})
-        try:
-            return case_selectors.case_get(user=request.user, reference=reference, action=Action.ADD)
-        except Http404:
-            raise drf_serializers.ValidationError({"case": f"No case {reference} where you may add records."})
-
-
-class AnalysisRunViewSet(CaseFromRequestMixin, CaseScopedViewSet):
+class AnalysisRunViewSet(CaseFilterMixin, CaseScopedViewSet):
     """Analyses of a case. POST {case, kind, params} starts one (202 with the run and its job)."""
     queryset = AnalysisRun.objects.select_related("case", "created_by", "job")
     serializer_class = s.RunSerializer
@@ -89,7 +71,7 @@ class AnalysisRunViewSet(CaseFromRequestMixin, CaseScopedViewSet):
         return Response(exports.run_json(run))
 
 
-class AlertViewSet(CaseFromRequestMixin, CaseScopedViewSet):
+class AlertViewSet(CaseFilterMixin, CaseScopedViewSet):
     queryset = Alert.objects.select_related("case", "decided_by").prefetch_related("evidence")
     serializer_class = s.AlertSerializer
     http_method_names = ["get", "post", "head", "options"]
@@ -115,7 +97,7 @@ class AlertViewSet(CaseFromRequestMixin, CaseScopedViewSet):
         return Response(s.AlertSerializer(alert).data)
 
 
-class ListEntryViewSet(CaseFromRequestMixin, CaseScopedViewSet):
+class ListEntryViewSet(CaseFilterMixin, CaseScopedViewSet):
     queryset = ListEntry.objects.select_related("case")
     serializer_class = s.ListEntrySerializer
     http_method_names = ["get", "post", "head", "options"]
@@ -128,7 +110,7 @@ class ListEntryViewSet(CaseFromRequestMixin, CaseScopedViewSet):
         return Response(s.ListEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
-class CryptoTagViewSet(CaseFromRequestMixin, CaseScopedViewSet):
+class CryptoTagViewSet(CaseFilterMixin, CaseScopedViewSet):
     queryset = CryptoTag.objects.select_related("case")
     serializer_class = s.CryptoTagSerializer
     http_method_names = ["get", "post", "head", "options"]

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.models import Case, User
 from finance import services
-from finance.models import ColumnMappingProfile, Import, ImportFormat
+from finance.models import ColumnMappingProfile, ImportFormat
 
 FORMATS = ["auto", *ImportFormat.values]
 

@@ -6,7 +6,7 @@ from cases.access import Handling
 from cases.models import Entity, EvidenceFile
 
 from ..models import (
-    Asset, AssetHolder, AssetIdentifier, AssetKind, AssetOrigin, AssetState, LegalMeasure, MlaRequest, RequestLetter,
+    Asset, AssetHolder, AssetIdentifier, AssetOrigin, AssetState, LegalMeasure, MlaRequest, RequestLetter,
     SharingAgreement,
 )
 

@@ -10,7 +10,8 @@ from rest_framework.views import APIView
 from cases import selectors as case_selectors
 from cases.access import Action
 from cases.api.base import CaseScopedReadOnlyViewSet, CaseScopedViewSet
-from cases.api.views import CaseFilterMixin, HandledRecordViewSet
+from cases.api.base import CaseFilterMixin
+from cases.api.views import HandledRecordViewSet
 
 from .. import selectors, services
 from ..models import Asset, LegalMeasure, MlaRequest, RequestLetter, SharingAgreement
@@ -118,10 +119,9 @@ class SharingViewSet(CaseFilterMixin, CaseScopedViewSet):
     queryset = SharingAgreement.objects.select_related("case").prefetch_related("shares", "assets")
     serializer_class = s.SharingSerializer
     http_method_names = ["get", "post", "head", "options"]
-    _case_for_create = HandledRecordViewSet._case_for_create
 
     def create(self, request, *args, **kwargs):
-        case = self._case_for_create(request)
+        case = self.case_for_create(request)
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
