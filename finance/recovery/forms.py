@@ -95,9 +95,21 @@ class LetterCreateForm(forms.Form):
     addressee_address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     legal_basis = forms.CharField(max_length=300)
 
-    def __init__(self, *args, assets, **kwargs):
+    def __init__(self, *args, assets, endpoints=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assets"].queryset = assets
+        self.endpoints = list(endpoints)
+        if self.endpoints:
+            # A letter drafted from an analysis: its endpoints are the subject, assets optional.
+            self.fields["assets"].required = False
+            self.fields["endpoints"] = forms.MultipleChoiceField(
+                label="Crypto endpoints of the analysis", widget=forms.CheckboxSelectMultiple,
+                choices=[(str(i), f"{e['address']} — {e['note']} — {e['amount']} {e['asset']}")
+                         for i, e in enumerate(self.endpoints)],
+                initial=[str(i) for i in range(len(self.endpoints))])
+
+    def clean_endpoints(self):
+        return [self.endpoints[int(i)] for i in self.cleaned_data.get("endpoints", [])]
 
 
 class LetterEditForm(forms.Form):

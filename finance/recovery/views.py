@@ -298,10 +298,40 @@ class LetterCreateView(FormPage):
     form_class = forms.LetterCreateForm
 
     def form_kwargs(self):
-        return {"assets": self.assets()}
+        return {"assets": self.assets(), "endpoints": self.endpoints()}
+
+    def endpoints(self):
+        """Exchange endpoints of a crypto-taint analysis named by `?run=` (loaded with the case's access
+        rules: a run the user may not see answers 404)."""
+        if not hasattr(self, "_endpoints"):
+            self._endpoints = []
+            run_id = self.request.GET.get("run") or self.request.POST.get("run")
+            if run_id:
+                from finance.analysis.models import AnalysisRun
+                from finance.analysis.selectors import taint_endpoints
+
+                if not str(run_id).isdigit():
+                    raise Http404
+                self.run = self.get_record(AnalysisRun, int(run_id))
+                self._endpoints = [
+                    {"chain": e.get("chain", ""), "address": e["identifier"], "amount": str(e["amount"]),
+                     "asset": e["currency"], "analysis": f"{self.run} (run {self.run.pk})",
+                     "note": f"{e.get('exchange', '')} ({e.get('label_source', '')})"}
+                    for e in taint_endpoints(self.run) if e.get("kind") == "crypto"]
+        return self._endpoints
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.endpoints():
+            context["intro"] = (f"From the analysis “{self.run}”: the exchange addresses the tainted funds reached. "
+                                + self.intro)
+        return context
 
     def initial(self):
-        return {"assets": self.request.GET.getlist("asset")}
+        initial = {"assets": self.request.GET.getlist("asset")}
+        if self.endpoints():
+            initial.update(addressee_kind="exchange", kind="freeze")
+        return initial
 
     def cancel_url(self):
         return self.url("letters")
