@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cases.access import Action, membership_for, role_allows
 from cases.models import (
-    Agency, AuditEvent, Case, CaseMembership, Entity, EntityLink, EvidenceFile, Job, Note, Notification, Task,
+    Agency, AuditEvent, Case, CaseMembership, Entity, EntityLink, EvidenceFile, Job, Note, Notification, Task, User,
 )
 from cases.registry import SummaryCount, TimelineItem, contributions
 
@@ -64,6 +64,11 @@ def team(*, user, case, include_past=False):
     if not include_past:
         qs = qs.active()
     return qs.order_by("role", "user__username")
+
+
+def team_users(*, user, case):
+    """The active members of the case as users (e.g. the people a task can be assigned to)."""
+    return User.objects.filter(pk__in=team(user=user, case=case).values("user_id"))
 
 
 def team_agencies(*, user, case):

@@ -14,7 +14,7 @@ from cases.access import Action
 from cases.evidence import evidence_path
 from cases.jobs import job_cancel
 from cases.mixins import CaseMixin, paginate, service_call
-from cases.models import Entity, EntityLink, EvidenceFile, Job, Note, Task, User
+from cases.models import Entity, EntityLink, EvidenceFile, Job, Note, Task
 
 
 class CaseListView(LoginRequiredMixin, TemplateView):
@@ -324,7 +324,7 @@ class TaskListView(CaseMixin, TemplateView):
     tab = "cases:tasks"
 
     def members(self):
-        return selectors.team(user=self.request.user, case=self.case)
+        return selectors.team_users(user=self.request.user, case=self.case)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -335,14 +335,13 @@ class TaskListView(CaseMixin, TemplateView):
         context.update(statuses=Task.Status.choices, status=status, mine=self.request.GET.get("mine"),
                        today=timezone.localdate())
         if Action.ADD in self.actions:
-            members = User.objects.filter(pk__in=self.members().values("user_id"))
-            context.setdefault("form", forms.TaskForm(members=members))
+            context.setdefault("form", forms.TaskForm(members=self.members()))
         return context
 
     def post(self, request, reference):
         if Action.ADD not in self.actions:
             raise Http404
-        form = forms.TaskForm(request.POST, members=User.objects.filter(pk__in=self.members().values("user_id")))
+        form = forms.TaskForm(request.POST, members=self.members())
         if form.is_valid():
             task = service_call(form, services.task_create, case=self.case, by=request.user, **form.cleaned_data)
             if task:

@@ -19,7 +19,7 @@ class AssetsSection(DossierSection):
         asset_ids = [a.pk for a in assets]
         measures = list(period.filter(dossier_records(LegalMeasure, case=case, user=user, handled_via="asset")
                                       .filter(asset_id__in=asset_ids), "issued_on", is_date=True)
-                        .order_by("issued_on", "pk"))
+                        .select_related("created_by").order_by("issued_on", "pk"))
         holders = list(dossier_records(AssetHolder, case=case, user=user, handled_via="asset")
                        .filter(asset_id__in=asset_ids).exclude(entity__handling="fiu", entity__fiu_released_at__isnull=True)
                        .select_related("entity"))
@@ -30,7 +30,7 @@ class AssetsSection(DossierSection):
             by_asset[h.asset_id]["holders"].append(h)
         totals = compute_totals(assets, case.reference_currency)
         chronology = [ChronologyEntry(m.issued_on, "Legal measure",
-                                      f"{m.asset.label}: {m.get_to_state_display().lower()}",
+                                      f"{by_asset[m.asset_id]['asset'].label}: {m.get_to_state_display().lower()}",
                                       "; ".join(x for x in (m.authority, m.order_reference, m.legal_basis) if x),
                                       str(m.created_by)) for m in measures]
         records = [record_ref(a) for a in assets] + [record_ref(m) for m in measures]
