@@ -313,11 +313,13 @@ class LetterCreateView(FormPage):
                 if not str(run_id).isdigit():
                     raise Http404
                 self.run = self.get_record(AnalysisRun, int(run_id))
+                found = [e for e in taint_endpoints(self.run) if e.get("kind") == "crypto"]
+                self._exchanges = sorted({e["exchange"] for e in found if e.get("exchange")})
                 self._endpoints = [
                     {"chain": e.get("chain", ""), "address": e["identifier"], "amount": str(e["amount"]),
                      "asset": e["currency"], "analysis": f"{self.run} (run {self.run.pk})",
                      "note": f"{e.get('exchange', '')} ({e.get('label_source', '')})"}
-                    for e in taint_endpoints(self.run) if e.get("kind") == "crypto"]
+                    for e in found]
         return self._endpoints
 
     def get_context_data(self, **kwargs):
@@ -331,6 +333,8 @@ class LetterCreateView(FormPage):
         initial = {"assets": self.request.GET.getlist("asset")}
         if self.endpoints():
             initial.update(addressee_kind="exchange", kind="freeze")
+            if len(self._exchanges) == 1:  # one exchange reached: the letter goes to it
+                initial["addressee"] = self._exchanges[0]
         return initial
 
     def cancel_url(self):

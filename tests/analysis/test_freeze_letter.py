@@ -29,6 +29,7 @@ def test_the_analyst_drafts_a_freeze_request_from_the_taint_endpoints(world, tai
     url = reverse("recovery:letter-create", kwargs={"reference": world.case.reference}) + f"?run={taint_run.pk}"
     form = client.get(url)
     assert form.status_code == 200 and EXCHANGE in form.content.decode()
+    assert 'value="Bitstamp"' in form.content.decode()  # the one exchange reached is the addressee
     response = client.post(url, {"kind": "freeze", "addressee": "Bitstamp Europe S.A.", "addressee_kind": "exchange",
                                  "legal_basis": "Art. 12 of the Criminal Procedure Act", "endpoints": ["0"]})
     assert response.status_code == 302, response.content.decode()[-2000:]
