@@ -4,6 +4,8 @@ the case-scoped queryset. This module is the one place where access is decided.
 A record the user may not see is filtered out of every queryset, so views
 answer 404 for it exactly as for a record that does not exist.
 """
+from dataclasses import dataclass
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -31,7 +33,17 @@ class Action(models.TextChoices):
 class Handling(models.TextChoices):
     TEAM = "team", "Team — all members"
     AGENCY = "agency", "Agency — originating agency's members only"
-    FIU = "fiu", "FIU — financial intelligence, FIU and analysts only until released"
+    FIU = "fiu", "FIU — financial intelligence, FIU members only until released"
+
+    @classmethod
+    def strictest(cls, sources) -> "DerivedHandling":
+        """The handling of whatever is made from `sources` (records, or DerivedHandling values): the
+        strictest of theirs. The one place where a derived artefact's handling is decided.
+
+        Unreleased FIU intelligence is strictest, then agency material, then team material (released
+        FIU intelligence counts as team material). Agency material of two different agencies has no
+        common audience but the FIU's own, so it is treated as FIU intelligence."""
+        return strictest_handling(sources)
 
 
 class GlobalRole(models.TextChoices):
@@ -42,9 +54,15 @@ class GlobalRole(models.TextChoices):
 
 _A = Action
 # The matrix. Read it as: a member with this role may do these actions on the
-# case's records (subject to handling codes). Tested cell by cell.
+# case's records (subject to handling codes). tests/cases/test_access_matrix.py
+# pins every cell as a literal table.
+#
+# FIU actions (releasing FIU intelligence, granting FIU access) follow the
+# agency as well as the role: the role must allow them AND the member's agency
+# must be an FIU (see `FIU_ACTIONS`). A lead cannot make a police officer able
+# to release by giving him the analyst role.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.LEAD: frozenset({_A.VIEW, _A.ADD, _A.CHANGE, _A.DELETE, _A.EXPORT, _A.MANAGE_TEAM}),
+    Role.LEAD: frozenset({_A.VIEW, _A.ADD, _A.CHANGE, _A.DELETE, _A.EXPORT, _A.MANAGE_TEAM, _A.RELEASE_FIU}),
     Role.INVESTIGATOR: frozenset({_A.VIEW, _A.ADD, _A.CHANGE, _A.EXPORT}),
     Role.FINANCIAL_ANALYST: frozenset({_A.VIEW, _A.ADD, _A.CHANGE, _A.EXPORT, _A.RELEASE_FIU}),
     Role.PROSECUTOR: frozenset({_A.VIEW, _A.ADD, _A.EXPORT}),
@@ -54,8 +72,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+FIU_ACTIONS = frozenset({Action.RELEASE_FIU})
+
+
 def role_allows(role: str, action: str) -> bool:
+    """The matrix cell alone; `member_allows` adds the agency rule for FIU actions."""
     return action in PERMISSIONS.get(role, frozenset())
+
+
+def member_allows(user, role: str, action: str) -> bool:
+    """What a member with `role` may do: the matrix, and for FIU actions an FIU agency."""
+    if not role_allows(role, action):
+        return False
+    return action not in FIU_ACTIONS or user_is_fiu(user)
 
 
 def roles_with(action: str) -> list[str]:
@@ -70,7 +99,29 @@ def user_is_fiu(user) -> bool:
 def active_memberships(user, action):
     from cases.models import CaseMembership
 
+    if action in FIU_ACTIONS and not user_is_fiu(user):
+        return CaseMembership.objects.none()
     return CaseMembership.objects.active().filter(user=user, role__in=roles_with(action))
+
+
+def fiu_granted_cases(user):
+    """Ids (a subquery) of the cases where an FIU member granted `user` FIU access, not revoked."""
+    from cases.models import FiuAccessGrant
+
+    return FiuAccessGrant.objects.active().filter(user=user).values("case_id")
+
+
+def has_fiu_access(user, case) -> bool:
+    """May `user` read unreleased FIU intelligence of `case` (as a member)? FIU agency members may;
+    others only through an active grant by an FIU member in that case."""
+    from cases.models import FiuAccessGrant
+
+    if not user_is_usable(user):
+        return False
+    if user_is_fiu(user):
+        return True
+    case_id = getattr(case, "pk", case)
+    return FiuAccessGrant.objects.active().filter(user=user, case_id=case_id).exists()
 
 
 def handling_filter(user, memberships, prefix: str = "") -> Q:
@@ -87,25 +138,81 @@ def handling_filter(user, memberships, prefix: str = "") -> Q:
     if user_is_fiu(user):
         q |= Q(**{f"{p}handling": Handling.FIU})
     else:
-        analyst_cases = memberships.filter(role=Role.FINANCIAL_ANALYST).values("case_id")
-        q |= Q(**{f"{p}handling": Handling.FIU, f"{p}case_id__in": analyst_cases})
+        q |= Q(**{f"{p}handling": Handling.FIU, f"{p}case_id__in": fiu_granted_cases(user)})
     return q
 
 
 def user_can_see_handling(user, membership, record) -> bool:
-    """The same rule as `handling_filter`, for one record already loaded."""
+    """The same rule as `handling_filter`, for one record already loaded (`membership` is the
+    user's membership in the record's case; kept for callers, the rule needs only the case)."""
     code = getattr(record, "handling", Handling.TEAM)
     if code == Handling.TEAM:
         return True
     if code == Handling.AGENCY:
         return bool(user.agency_id) and record.origin_agency_id == user.agency_id
     if code == Handling.FIU:
-        return (
-            record.fiu_released_at is not None
-            or user_is_fiu(user)
-            or (membership is not None and membership.role == Role.FINANCIAL_ANALYST)
-        )
+        return record.fiu_released_at is not None or has_fiu_access(user, record.case_id)
     return False
+
+
+@dataclass(frozen=True)
+class DerivedHandling:
+    """The handling a derived artefact takes from its sources (see `Handling.strictest`)."""
+
+    handling: str = Handling.TEAM
+    origin_agency_id: int | None = None
+    # The unreleased FIU sources (model label, pk), so a release can name what it rests on.
+    unreleased_fiu: tuple = ()
+
+    @property
+    def fiu_released_at(self):
+        return None
+
+    def apply_to(self, obj):
+        """Set handling fields on an artefact about to be saved (keeps an existing agency when the
+        sources name none)."""
+        obj.handling = self.handling
+        if self.origin_agency_id is not None and hasattr(obj, "origin_agency_id"):
+            obj.origin_agency_id = self.origin_agency_id
+        return obj
+
+    def visible_to(self, user, case) -> bool:
+        """May member `user` of `case` see an artefact with this handling?"""
+        if self.handling == Handling.TEAM:
+            return True
+        if self.handling == Handling.AGENCY:
+            return bool(user.agency_id) and user.agency_id == self.origin_agency_id
+        return has_fiu_access(user, case)
+
+
+_RANK = {Handling.TEAM: 0, Handling.AGENCY: 1, Handling.FIU: 2}
+
+
+def strictest_handling(sources) -> DerivedHandling:
+    level, agencies, unreleased = 0, set(), []
+    for src in sources:
+        if src is None:
+            continue
+        if isinstance(src, DerivedHandling):
+            code, agency = src.handling, src.origin_agency_id
+            unreleased.extend(src.unreleased_fiu)
+        else:
+            code = getattr(src, "handling", Handling.TEAM) or Handling.TEAM
+            agency = getattr(src, "origin_agency_id", None)
+            if code == Handling.FIU and getattr(src, "fiu_released_at", None) is not None:
+                code = Handling.TEAM
+            if code == Handling.FIU:
+                unreleased.append((src._meta.label, src.pk))
+        if code == Handling.AGENCY:
+            agencies.add(agency)
+        level = max(level, _RANK[code])
+    if level == _RANK[Handling.AGENCY] and len(agencies) > 1:
+        level = _RANK[Handling.FIU]
+    if level == _RANK[Handling.FIU]:
+        return DerivedHandling(Handling.FIU, None, tuple(unreleased))
+    if level == _RANK[Handling.AGENCY]:
+        return DerivedHandling(Handling.AGENCY, next(iter(agencies)))
+    return DerivedHandling()
 
 
 def user_is_usable(user) -> bool:
@@ -157,4 +264,4 @@ def membership_for(user, case):
 
 def can(user, case, action: str) -> bool:
     membership = membership_for(user, case)
-    return membership is not None and role_allows(membership.role, action)
+    return membership is not None and member_allows(user, membership.role, action)

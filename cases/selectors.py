@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from cases.access import Action, membership_for, role_allows
+from cases.access import Action, member_allows, membership_for
 from cases.models import (
     Agency, AuditEvent, Case, CaseMembership, Entity, EntityLink, EvidenceFile, Job, Note, Notification, Task, User,
 )
@@ -45,7 +45,7 @@ def user_actions(*, user, case) -> set[str]:
     membership = membership_for(user, case)
     if membership is None:
         return set()
-    return {action for action in Action.values if role_allows(membership.role, action)}
+    return {action for action in Action.values if member_allows(user, membership.role, action)}
 
 
 def case_tabs(*, user, case):
@@ -58,6 +58,15 @@ def case_tabs(*, user, case):
 
 
 # --- team -----------------------------------------------------------------------
+
+def fiu_grants(*, user, case):
+    """The active FIU access grants of a case, for any member (who reads FIU material is not secret
+    within the team)."""
+    from cases.models import FiuAccessGrant
+
+    if membership_for(user, case) is None:
+        return FiuAccessGrant.objects.none()
+    return FiuAccessGrant.objects.active().filter(case=case).select_related("user", "granted_by")
 
 def team(*, user, case, include_past=False):
     qs = CaseMembership.objects.visible_to(user).filter(case=case).select_related("user", "user__agency", "added_by")

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import evidence as evidence_store
-from cases.access import Action, Handling, Role, can, membership_for, user_is_fiu
+from cases.access import Action, Handling, Role, can, has_fiu_access, user_is_fiu
 from cases.audit import audit_record
 from cases.models import (
-    Agency, Case, CaseMembership, Entity, EntityIdentifier, EntityLink, EvidenceFile, Job, Note, Notification, Tag, Task,
+    Agency, Case, CaseMembership, Entity, FiuAccessGrant, EntityIdentifier, EntityLink, EvidenceFile, Job, Note, Notification, Tag, Task,
     User,
 )
 
@@ -26,12 +26,10 @@ def require(by, case, action):
 def check_handling(*, by, case, handling):
     if handling == Handling.AGENCY and not by.agency_id:
         raise ValidationError({"handling": "Agency handling needs an author who belongs to an agency."})
-    if handling == Handling.FIU:
-        membership = membership_for(by, case)
-        if not (user_is_fiu(by) or (membership and membership.role == Role.FINANCIAL_ANALYST)):
-            raise ValidationError(
-                {"handling": "Only FIU members and financial analysts can mark a record as FIU intelligence."}
-            )
+    if handling == Handling.FIU and not has_fiu_access(by, case):
+        raise ValidationError(
+            {"handling": "Only FIU members, and members the FIU granted access, can mark a record as FIU intelligence."}
+        )
 
 
 def _changes(instance, fields):
@@ -138,7 +136,45 @@ def membership_end(*, membership, by) -> CaseMembership:
     membership.save(update_fields=["until", "ended_by"])
     audit_record(actor=by, action="membership.end", obj=membership, case=case,
                  details={"user": membership.user.username, "role": membership.role})
+    # A grant does not outlive the membership: a later re-invitation starts without FIU access.
+    for grant in FiuAccessGrant.objects.active().filter(case=case, user=membership.user):
+        _grant_close(grant, by=by, why="membership ended")
     return membership
+
+
+@transaction.atomic
+def fiu_access_grant(*, case, by, user, reason) -> FiuAccessGrant:
+    """An FIU member lets a non-FIU member of the case read its unreleased FIU intelligence."""
+    require(by, case, Action.RELEASE_FIU)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this member needs the FIU's intelligence."})
+    if user_is_fiu(user):
+        raise ValidationError({"user": f"{user.username} belongs to an FIU and reads FIU intelligence already."})
+    if not CaseMembership.objects.active().filter(case=case, user=user).exists():
+        raise ValidationError({"user": f"{user.username} is not a member of this case."})
+    if FiuAccessGrant.objects.active().filter(case=case, user=user).exists():
+        raise ValidationError({"user": f"{user.username} already has FIU access in this case."})
+    grant = FiuAccessGrant.objects.create(case=case, user=user, reason=reason.strip()[:300], granted_by=by)
+    audit_record(actor=by, action="fiu.access.grant", obj=grant, case=case,
+                 details={"user": user.username, "reason": grant.reason})
+    return grant
+
+
+@transaction.atomic
+def fiu_access_revoke(*, grant, by) -> FiuAccessGrant:
+    require(by, grant.case, Action.RELEASE_FIU)
+    if grant.revoked_at is not None:
+        raise ValidationError("This FIU access has already been revoked.")
+    return _grant_close(grant, by=by, why="revoked")
+
+
+def _grant_close(grant, *, by, why):
+    grant.revoked_at = timezone.now()
+    grant.revoked_by = by
+    grant.save(update_fields=["revoked_at", "revoked_by"])
+    audit_record(actor=by, action="fiu.access.revoke", obj=grant, case=grant.case,
+                 details={"user": grant.user.username, "why": why})
+    return grant
 
 
 # --- persons and organisations ----------------------------------------------

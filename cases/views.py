@@ -95,7 +95,41 @@ class TeamView(CaseMixin, TemplateView):
         context["past"] = selectors.team(user=self.request.user, case=self.case, include_past=True).filter(until__isnull=False)
         if Action.MANAGE_TEAM in self.actions:
             context.setdefault("form", forms.MemberAddForm())
+        context["fiu_grants"] = selectors.fiu_grants(user=self.request.user, case=self.case)
+        context["granted_user_ids"] = {g.user_id for g in context["fiu_grants"]}
         return context
+
+
+class FiuGrantView(CaseMixin, View):
+    """An FIU member opens the case's unreleased FIU intelligence to one non-FIU member."""
+    case_action = Action.RELEASE_FIU
+
+    def post(self, request, reference, pk):
+        membership = selectors.team(user=request.user, case=self.case).filter(pk=pk).first()
+        if membership is None:
+            raise Http404
+        try:
+            services.fiu_access_grant(case=self.case, by=request.user, user=membership.user,
+                                      reason=request.POST.get("reason", ""))
+            messages.success(request, f"{membership.user} may now read this case's FIU intelligence.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("cases:team", reference=self.case.reference)
+
+
+class FiuRevokeView(CaseMixin, View):
+    case_action = Action.RELEASE_FIU
+
+    def post(self, request, reference, pk):
+        grant = selectors.fiu_grants(user=request.user, case=self.case).filter(pk=pk).first()
+        if grant is None:
+            raise Http404
+        try:
+            services.fiu_access_revoke(grant=grant, by=request.user)
+            messages.success(request, f"FIU access of {grant.user} revoked.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("cases:team", reference=self.case.reference)
 
 
 class MemberAddView(CaseMixin, View):

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import evidence as evidence_store
-from cases.access import Action, Handling, Role, membership_for, user_is_fiu
+from cases.access import Action, Handling, has_fiu_access
 from cases.audit import audit_record
 from cases.jobs import JobCancelled, job_start
 from cases.services import check_handling, evidence_upload, require
@@ -35,8 +35,7 @@ class ImportRejected(Exception):
 
 def default_handling(*, by, case) -> str:
     """Imported financial data is FIU intelligence unless its uploader cannot mark it so."""
-    membership = membership_for(by, case)
-    if user_is_fiu(by) or (membership and membership.role == Role.FINANCIAL_ANALYST):
+    if has_fiu_access(by, case):
         return Handling.FIU
     return Handling.AGENCY
 

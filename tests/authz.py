@@ -36,7 +36,7 @@ sees the same world.
 from dataclasses import dataclass, field
 from typing import Callable
 
-from cases.access import role_allows
+from cases.access import member_allows
 
 SUCCESS = {200, 201, 202, 204, 302}
 ANONYMOUS = "anonymous"
@@ -77,7 +77,7 @@ class Route:
         if self.list_all:
             return {200}
         role = team_roles.get(person)
-        allowed = role is not None and role_allows(role, self.action)
+        allowed = role is not None and member_allows(world.users[person], role, self.action)
         if allowed and self.also is not None:
             allowed = self.also(world, person)
         return SUCCESS if allowed else {self.refused}

@@ -1,5 +1,5 @@
 from .people import Agency, User
-from .case import Case, CaseMembership, Tag
+from .case import Case, CaseMembership, FiuAccessGrant, Tag
 from .records import HandledRecord, CaseRecord
 from .content import Entity, EntityIdentifier, EntityLink, Note, Task
 from .evidence import EvidenceFile
@@ -9,7 +9,7 @@ from .notifications import Notification
 from .deconfliction import DeconflictionHit
 
 __all__ = [
-    "Agency", "User", "Case", "CaseMembership", "Tag", "HandledRecord", "CaseRecord",
+    "Agency", "User", "Case", "CaseMembership", "FiuAccessGrant", "Tag", "HandledRecord", "CaseRecord",
     "Entity", "EntityIdentifier", "EntityLink", "Note", "Task", "EvidenceFile", "AuditEvent", "Job",
     "Notification", "DeconflictionHit",
 ]

@@ -84,3 +84,37 @@ class CaseMembership(models.Model):
     def is_active(self):
         now = timezone.now()
         return self.since <= now and (self.until is None or self.until > now)
+
+
+class FiuAccessGrantQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class FiuAccessGrant(models.Model):
+    """An FIU member's consent that a non-FIU member of the case reads its unreleased FIU
+    intelligence. Only FIU members grant and revoke; both are audited. The grant counts only
+    while the grantee is a member of the case (visibility starts from membership)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="fiu_grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="fiu_grants")
+    reason = models.CharField(max_length=300)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = FiuAccessGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"], condition=models.Q(revoked_at__isnull=True), name="one_open_fiu_grant_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"FIU access for {self.user} in {self.case.reference}"

@@ -67,12 +67,12 @@ def row_access(*, user, case):
     """The case-scoped visibility rule (cases.access.handling_filter) for rows fetched by account
     index: the same decision made in Python, so the database can use the account indexes (SQLite's
     planner scans the whole case otherwise). Returns keep(row) for RAW_FIELDS rows."""
-    from cases.access import Action as A, Handling, Role, membership_for, role_allows, user_is_fiu
+    from cases.access import Action as A, Handling, has_fiu_access, membership_for, role_allows
 
     membership = membership_for(user, case)
     if membership is None or not role_allows(membership.role, A.VIEW):
         return lambda row: False
-    fiu_ok = user_is_fiu(user) or membership.role == Role.FINANCIAL_ANALYST
+    fiu_ok = has_fiu_access(user, case)
     agency = user.agency_id
 
     def keep(row):

@@ -27,6 +27,7 @@ def build(world):
             "manifest.csv", b"consignment,shipper\nTRK-1,Nordwaffen\n", "text/csv")),
         job=services.evidence_verify_start(case=case, by=u["lead"]),
         membership=case.memberships.get(user=u["observer"]),
+        fiu_grant=services.fiu_access_grant(case=case, by=u["analyst"], user=u["prosecutor"], reason="charging decision"),
     )
 
 
@@ -86,6 +87,8 @@ ROUTES = {
     "cases:team": Route(Action.VIEW),
     "cases:member-add": Route(Action.MANAGE_TEAM, method="post", data=lambda w: {"username": "focal", "role": "observer"}),
     "cases:member-end": Route(Action.MANAGE_TEAM, method="post", kwargs=pk("membership")),
+    "cases:fiu-grant": Route(Action.RELEASE_FIU, method="post", kwargs=pk("membership"), data=lambda w: {"reason": "joint analysis"}),
+    "cases:fiu-revoke": Route(Action.RELEASE_FIU, method="post", kwargs=pk("fiu_grant")),
     "cases:entities": Route(Action.VIEW),
     "cases:entity-create": [
         Route(Action.ADD),
