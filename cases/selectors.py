@@ -166,7 +166,7 @@ def audit_list(*, user, case, action_prefix="", actor=""):
 
 
 def notifications_for(*, user, unread_only=False):
-    qs = Notification.objects.filter(recipient=user).select_related("case")
+    qs = Notification.objects.visible_to(user).select_related("case")
     return qs.filter(read_at__isnull=True) if unread_only else qs
 
 

@@ -406,11 +406,24 @@ def evidence_verify_start(*, case, by) -> Job:
 
 # --- notifications ---------------------------------------------------------------
 
-def notify(*, recipient, message, dedupe_key, case=None, url="") -> Notification | None:
-    """Send a notification once per (recipient, reason); returns None if already sent."""
+def notify(*, recipient, message, dedupe_key, case=None, url="", sources=()) -> Notification | None:
+    """Send a notification once per (recipient, reason); returns None if already sent, or if the
+    recipient may not see what it speaks of.
+
+    `sources` are the records (or `DerivedHandling` values) the message is made from: the
+    notification takes their strictest handling, goes only to a member of `case` who may see that
+    handling, and is shown later only while he still may (`Notification.objects.visible_to`)."""
+    from cases.access import DerivedHandling, membership_for
+
+    sources = [s for s in sources if s is not None]
+    derived = Handling.strictest(sources)
+    if case is not None and (membership_for(recipient, case) is None or not derived.visible_to(recipient, case)):
+        return None
+    refs = [[s._meta.label, s.pk] for s in sources if not isinstance(s, DerivedHandling)]
     notification, created = Notification.objects.get_or_create(
         recipient=recipient, dedupe_key=dedupe_key[:200],
-        defaults={"case": case, "message": message[:500], "url": url[:300]},
+        defaults={"case": case, "message": message[:500], "url": url[:300], "handling": derived.handling,
+                  "origin_agency_id": derived.origin_agency_id, "sources": refs},
     )
     return notification if created else None
 
@@ -434,7 +447,7 @@ def tasks_overdue_notify(*, today=None) -> int:
         due_date__lt=today, status__in=[Task.Status.OPEN, Task.Status.IN_PROGRESS], assignee__isnull=False
     ).select_related("case", "assignee")
     for task in overdue:
-        if notify(recipient=task.assignee, case=task.case,
+        if notify(recipient=task.assignee, case=task.case, sources=[task],
                   message=f"{task.case.reference}: task “{task.title}” was due on {task.due_date:%d %b %Y}.",
                   url=reverse("cases:tasks", kwargs={"reference": task.case.reference}),
                   dedupe_key=f"task-overdue:{task.pk}:{task.due_date.isoformat()}"):

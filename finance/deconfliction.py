@@ -1,4 +1,6 @@
 """Cross-case deconfliction of accounts: the same IBAN, account number or crypto address in another case."""
+from django.urls import reverse
+
 from cases.deconfliction import Match, deconfliction_report
 from finance.models import Account
 
@@ -12,6 +14,10 @@ def _label(account):
     return KIND_LABELS.get(account.kind, "account")
 
 
+def _url(account):
+    return reverse("finance:account-detail", kwargs={"reference": account.case.reference, "pk": account.pk})
+
+
 def check_accounts(*, case, by, account_ids):
     """Report accounts of `case` that another case also holds; returns the notices for `by`."""
     notices = []
@@ -19,7 +25,8 @@ def check_accounts(*, case, by, account_ids):
     wanted = {a.identifier_normalized: a for a in accounts if len(a.identifier_normalized) >= 6}
     if not wanted:
         return notices
-    # Deliberately unscoped: deconfliction searches every case, and tells the user only what they may know.
+    # Deliberately unscoped: deconfliction searches every case; `deconfliction_report` keeps unreleased FIU
+    # intelligence to users with FIU access and tells either side only the contact agency.
     others = Account.objects.filter(identifier_normalized__in=list(wanted)).exclude(case=case).select_related("case")
     matches = {}
     for other in others:
@@ -28,7 +35,9 @@ def check_accounts(*, case, by, account_ids):
             continue
         matches.setdefault(subject.pk, (subject, []))[1].append(
             Match(other_case=other.case, other_type="finance.Account", other_id=str(other.pk),
-                  matched_value=subject.identifier, other_label=f"account {other.identifier}"))
+                  matched_value=subject.identifier, other_label=f"account {other.identifier}", other=other,
+                  other_value=other.identifier, other_url=_url(other)))
     for subject, subject_matches in matches.values():
-        notices += deconfliction_report(by=by, case=case, subject=subject, kind=_label(subject), matches=subject_matches)
+        notices += deconfliction_report(by=by, case=case, subject=subject, kind=_label(subject), matches=subject_matches,
+                                        subject_url=_url(subject))
     return notices

@@ -2,7 +2,7 @@
 
 This is the one place where firearms of *other* cases are read without the
 case-scoped filter; what the searching user learns of them is decided by
-`cases.deconfliction` (details only for members of the other case).
+`cases.deconfliction` (a flag on each side's own record, the contact agency only).
 """
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -56,11 +56,13 @@ def _match(other, value, exact):
     return Match(
         other_case=other.case, other_type=Firearm._meta.label, other_id=str(other.pk), matched_value=value,
         match_type=DeconflictionHit.MatchType.EXACT if exact else DeconflictionHit.MatchType.PARTIAL,
-        other_label=f"firearm {other} (serial as read {other.serial_as_read})", other_url=url,
+        other_label=f"firearm {other} (serial as read {other.serial_as_read})", other_url=url, other=other,
+        other_value=other.serial_normalized,
     )
 
 
 def firearm_deconflict(*, firearm, by):
     """Search, store and audit hits of this firearm; return what `by` may be told."""
+    url = reverse("seizures:firearm-detail", kwargs={"reference": firearm.case.reference, "pk": firearm.pk})
     return deconfliction_report(by=by, case=firearm.case, subject=firearm, kind="serial number",
-                                matches=serial_matches(firearm))
+                                matches=serial_matches(firearm), subject_url=url)

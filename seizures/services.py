@@ -531,7 +531,7 @@ def tracing_overdue_notify(*, today=None) -> int:
     sent = 0
     for request in tracing_overdue(today=today).select_related("case", "created_by"):
         url = reverse("seizures:tracing-detail", kwargs={"reference": request.case.reference, "pk": request.pk})
-        if notify(recipient=request.created_by, case=request.case, url=url,
+        if notify(recipient=request.created_by, case=request.case, url=url, sources=[request],
                   message=f"{request.case.reference}: tracing request {request.reference} "
                           f"({request.get_priority_display().lower()}) was due on {request.due_date:%d %b %Y} "
                           f"and has no answer.",

@@ -164,7 +164,7 @@ def dossier_build(*, dossier, progress=None) -> dict:
                 "records": sum(len(c.records) for _s, c in assembled.parts), "render_seconds": round(seconds, 2),
             })
             url = reverse("cases:dossier-detail", kwargs={"reference": case.reference, "pk": dossier.pk})
-            notify(recipient=by, case=case, url=url, dedupe_key=f"dossier-ready:{dossier.pk}",
+            notify(recipient=by, case=case, url=url, dedupe_key=f"dossier-ready:{dossier.pk}", sources=[dossier.job],
                    message=f"{case.reference}: your dossier {dossier.identifier} is ready ({pages} pages).")
     except BaseException as exc:
         for name in written:

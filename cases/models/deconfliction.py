@@ -2,13 +2,17 @@
 from django.conf import settings
 from django.db import models
 
+from cases.access import Handling
+
 
 class DeconflictionHit(models.Model):
     """One case's record matched a record of another case.
 
-    Stored once per (case, subject, other case, matched value). The user of `case`
-    sees the other case's details only if they are a member there; otherwise the
-    hit says only that another case holds a match and which agency to contact.
+    Stored once per pair of records, whichever side recorded first. Both sides see it the same
+    way: a flag on their own record that another case holds a match and which agency to contact,
+    never the other case's reference or record. It carries the strictest handling of the two
+    records (`Handling.strictest`): a hit on unreleased FIU intelligence is shown only to users
+    with FIU access to the FIU side's case (`subject_fiu` / `other_fiu` say which side that is).
     """
 
     class MatchType(models.TextChoices):
@@ -28,6 +32,16 @@ class DeconflictionHit(models.Model):
     contact_agency = models.ForeignKey("cases.Agency", on_delete=models.PROTECT, related_name="+")
     found_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     found_at = models.DateTimeField(auto_now_add=True)
+    # What each side is shown: its own value (a partial serial differs from the other side's) and a
+    # link to its own record.
+    other_value = models.CharField(max_length=200, blank=True)
+    subject_url = models.CharField(max_length=300, blank=True)
+    other_url = models.CharField(max_length=300, blank=True)
+    handling = models.CharField(max_length=10, choices=Handling.choices, default=Handling.TEAM)
+    origin_agency = models.ForeignKey("cases.Agency", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    subject_fiu = models.BooleanField(default=False, help_text="The subject was unreleased FIU intelligence")
+    other_fiu = models.BooleanField(default=False, help_text="The other record was unreleased FIU intelligence")
 
     class Meta:
         ordering = ["-found_at", "-id"]
@@ -38,5 +52,13 @@ class DeconflictionHit(models.Model):
             )
         ]
 
+    # A hit is never released: it stays as strict as the records were when they matched.
+    fiu_released_at = None
+
     def __str__(self):
-        return f"{self.kind} {self.matched_value} in {self.case.reference} matches a record of another case"
+        return f"{self.kind} matches a record of another case"
+
+    @property
+    def fiu_case_ids(self):
+        """The cases whose unreleased FIU intelligence the hit rests on."""
+        return [c for c, fiu in ((self.case_id, self.subject_fiu), (self.other_case_id, self.other_fiu)) if fiu]

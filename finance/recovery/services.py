@@ -143,13 +143,14 @@ def _deconflict(*, asset, by, identifier):
     others = (AssetIdentifier.objects.filter(kind=identifier.kind, value_normalized=identifier.value_normalized)
               .exclude(asset__case=asset.case).select_related("asset", "asset__case"))
     matches = [Match(other_case=o.asset.case, other_type="recovery.Asset", other_id=str(o.asset_id),
-                     matched_value=identifier.value_normalized, other_label=o.asset.label,
+                     matched_value=identifier.value_normalized, other_label=o.asset.label, other=o.asset,
                      other_url=reverse("recovery:detail", kwargs={"reference": o.asset.case.reference,
                                                                    "pk": o.asset_id}))
                for o in others]
     if matches:
         deconfliction_report(by=by, case=asset.case, subject=asset, kind=identifier.get_kind_display(),
-                             matches=matches)
+                             matches=matches, subject_url=reverse("recovery:detail", kwargs={
+                                 "reference": asset.case.reference, "pk": asset.pk}))
 
 
 @transaction.atomic
@@ -297,7 +298,7 @@ def deadline_reminders_send(*, today=None) -> int:
             message = f"{case.reference}: “{asset.label}” —{order} {text}."
             url = reverse("recovery:detail", kwargs={"reference": case.reference, "pk": asset.pk})
             for user in _reminder_recipients(case, asset):
-                if notify(recipient=user, case=case, message=message, url=url,
+                if notify(recipient=user, case=case, message=message, url=url, sources=[asset, measure],
                           dedupe_key=f"recovery:{what}:{measure.pk}:{due.isoformat()}:{lead}"):
                     sent += 1
                     audit_record(actor=None, action="asset.deadline.remind", obj=measure, case=case,

@@ -135,7 +135,7 @@ class FirearmViewSet(UpdateMixin, ScopedViewSet):
 
 
 def _notices(notices):
-    return [{"message": n.message, "match_type": n.hit.match_type, "visible": n.visible, "url": n.url} for n in notices]
+    return [{"message": n.message, "match_type": n.hit.match_type, "url": n.url} for n in notices]
 
 
 def _chain(request, item, context):

@@ -71,6 +71,7 @@ def test_account_in_another_case_gives_a_contact_notice(run_import, world):
     hits = DeconflictionHit.objects.filter(case=world.case, kind="IBAN")
     assert {h.matched_value for h in hits} >= {"HR1210010051863000160", "AT442011182900012345"}
     notice = deconfliction_notices(user=world.users["analyst"], case=world.case)[0]
-    assert not notice.visible and "Another case holds" in notice.message and "Contact" in notice.message
+    assert "Another case holds" in notice.message and "Contact" in notice.message
     assert world.other_case.reference not in notice.message
-    assert Notification.objects.filter(recipient=outsider, case=world.other_case).exists()
+    # The analyst's statement is unreleased FIU intelligence: the other side's non-FIU lead is not told.
+    assert not Notification.objects.filter(recipient=outsider, case=world.other_case).exists()

@@ -1,5 +1,6 @@
 """Serial numbers: normalization, partial patterns, and hits across cases that leak nothing."""
 import pytest
+from django.urls import reverse
 
 from cases.models import AuditEvent, DeconflictionHit, Notification
 from seizures import serials
@@ -77,26 +78,27 @@ def test_exact_hit_in_a_case_the_user_cannot_see_names_only_the_agency(world, se
     firearm = record_firearm(seizure, world.users["investigator"], serial_as_read="a12-345")
     assert len(firearm.deconfliction) == 1
     notice = firearm.deconfliction[0]
-    assert notice.visible is False
     assert notice.hit.match_type == "exact"
     assert "Another case holds" in notice.message
     assert world.other_case.lead_agency.name in notice.message
     # nothing of the other case's record leaks
     assert "OP-BETA" not in notice.message and "BETA-1" not in notice.message
-    assert notice.url == ""
+    assert notice.url == reverse("seizures:firearm-detail", kwargs={"reference": world.case.reference,
+                                                                    "pk": firearm.pk})  # his own record
     # audited on both sides, the other case's lead is told
     assert AuditEvent.objects.filter(action="deconfliction.hit", case=world.case).exists()
     assert AuditEvent.objects.filter(action="deconfliction.hit_received", case=world.other_case).exists()
     assert Notification.objects.filter(recipient=world.users["outsider"], case=world.other_case).exists()
 
 
-def test_member_of_both_cases_sees_the_details(world, seizure, beta_firearm):
+def test_member_of_both_cases_is_told_the_same_contact_agency_only(world, seizure, beta_firearm):
     from cases import services as case_services
     case_services.membership_add(case=world.other_case, by=world.users["outsider"], user=world.users["investigator"],
                                  role="investigator")
     firearm = record_firearm(seizure, world.users["investigator"], serial_as_read="A12345")
     notice = firearm.deconfliction[0]
-    assert notice.visible and "OP-BETA" in notice.message and notice.url
+    assert "OP-BETA" not in notice.message and "BETA-1" not in notice.message
+    assert world.other_case.lead_agency.name in notice.message and world.case.reference in notice.url
 
 
 def test_obliterated_serial_finds_a_partial_match_and_the_reverse(world, seizure, beta_firearm):
