@@ -1,5 +1,4 @@
 """Pages of the finance app. Access: `CaseMixin`; reads: `selectors`; writes: `services`."""
-import csv
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -7,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from cases import csv_safe
 from cases import services as case_services
 from cases.access import Action
 from cases.deconfliction import deconfliction_notices
@@ -157,7 +157,7 @@ class ImportErrorReportView(FinancePage):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{imp.pk}-errors.csv"'
         response.write("\ufeff")
-        writer = csv.writer(response)
+        writer = csv_safe.writer(response)
         writer.writerow(["row", "field", "value", "reason"])
         for error in imp.errors:
             writer.writerow([error.get("row", ""), error.get("field", ""), error.get("value", ""), error.get("reason", "")])

@@ -6,13 +6,12 @@ urgency and justification, and for each firearm its type, make, model,
 calibre, serial number, markings (manufacture and import) and where and when
 it was found.
 """
-import csv
 import io
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .statistics import csv_safe
+from cases import csv_safe
 
 RECORD_VERSION = "parallax-tracing-1"
 
@@ -80,13 +79,12 @@ def tracing_csv(record) -> str:
     """One row per firearm with the request fields repeated; safe against formula injection."""
     request = record["request"]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_safe.writer(buffer)
     request_cols = list(request)
     firearm_cols = list(record["firearms"][0]) if record["firearms"] else []
     writer.writerow([f"request_{c}" for c in request_cols] + firearm_cols)
     for firearm in record["firearms"]:
-        writer.writerow([csv_safe("" if request[c] is None else request[c]) for c in request_cols]
-                        + [csv_safe("" if firearm[c] is None else firearm[c]) for c in firearm_cols])
+        writer.writerow([request[c] for c in request_cols] + [firearm[c] for c in firearm_cols])
     return buffer.getvalue()
 
 

@@ -365,8 +365,10 @@ def seizure_import_run(*, job, progress) -> dict:
 
 
 def template_csv() -> str:
+    from cases import csv_safe
+
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_safe.writer(buffer)
     writer.writerow(TEMPLATE_HEADER)
     writer.writerow(["SZ-100", "2026-03-14 06:40", "HR", "Vukovar-Srijem", "Bajakovo border crossing", "seized",
                      "border_crossing", "illicit_trafficking", "", "unknown", "RS", "", "HR", "false floor of a lorry",

@@ -12,6 +12,7 @@ import pycountry
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from cases.csv_safe import FORMULA_PREFIXES, cell as csv_safe  # noqa: F401 (one escaping rule for every CSV export)
 from cases.models import Case, Entity
 from cases.selectors import age_group
 
@@ -169,13 +170,3 @@ def statistics_csv_rows(stats: Statistics):
     for row in stats.persons_by_sex_and_age:
         yield ("Persons by sex and age group", f"{row['sex']}, {row['age_group']}", row["count"])
 
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    """A cell a spreadsheet will not execute: text starting like a formula gets a leading apostrophe."""
-    if isinstance(value, (int, float)):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text

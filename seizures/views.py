@@ -1,5 +1,4 @@
 """Pages of the seizures app. Access: `CaseMixin`; reads: `selectors`; writes: `services`."""
-import csv
 import io
 import json
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from cases import csv_safe
 from cases import selectors as case_selectors
 from cases.access import Action
 from cases.audit import audit_record
@@ -621,10 +621,9 @@ class StatisticsCsvView(StatisticsView):
         audit_record(actor=request.user, action="seizures.statistics_export",
                      details={"from": str(stats.date_from or ""), "to": str(stats.date_to or ""), "scope": stats.scope})
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv_safe.writer(buffer)
         writer.writerow(["section", "item", "count"])
-        for row in statistics.statistics_csv_rows(stats):
-            writer.writerow([statistics.csv_safe(v) for v in row])
+        writer.writerows(statistics.statistics_csv_rows(stats))
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="seizure-statistics.csv"'
         return response

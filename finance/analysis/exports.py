@@ -1,10 +1,10 @@
 """Exports of a trace: CSV of its edges with their transactions, and FollowTheMoney-style JSON
 (Person, Company, BankAccount, CryptoWallet, Payment entities, one JSON object per line)."""
-import csv
 import hashlib
 import io
 import json
 
+from cases import csv_safe
 from finance.models import Account, Party, Transaction
 
 
@@ -15,7 +15,7 @@ def _id(*parts):
 def trace_csv(run, transactions) -> str:
     """One row per transaction of the trace: edge, date, amount, currency, accounts, external id, source file."""
     out = io.StringIO()
-    w = csv.writer(out)
+    w = csv_safe.writer(out)
     w.writerow(["edge_source", "edge_target", "transaction_id", "external_id", "booked_at", "amount", "currency",
                 "amount_reference", "reference_currency", "debit_account", "credit_account", "channel", "reference",
                 "source_file", "source_row"])
