@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.access import Action, Handling, Role, user_can_see_handling
+from cases.access import Action, Handling, Role
 from cases.audit import audit_record
 from cases.models import CaseMembership, Entity, EvidenceFile
 from cases.services import check_handling, notify, require
@@ -258,10 +258,11 @@ def reminder_lead_days() -> list[int]:
     return sorted({int(d) for d in days})
 
 
-def _reminder_recipients(case, asset):
+def _reminder_recipients(case):
+    """The lead and asset-recovery members; `notify` sends each only what he may see of the asset."""
     memberships = (CaseMembership.objects.active().filter(case=case, role__in=[Role.LEAD, Role.ASSET_RECOVERY])
                    .select_related("user", "user__agency"))
-    return [m.user for m in memberships if m.user.is_active and user_can_see_handling(m.user, m, asset)]
+    return [m.user for m in memberships if m.user.is_active]
 
 
 def deadline_reminders_send(*, today=None) -> int:
@@ -297,7 +298,7 @@ def deadline_reminders_send(*, today=None) -> int:
             order = f" {measure.order_reference}" if measure.order_reference else ""
             message = f"{case.reference}: “{asset.label}” —{order} {text}."
             url = reverse("recovery:detail", kwargs={"reference": case.reference, "pk": asset.pk})
-            for user in _reminder_recipients(case, asset):
+            for user in _reminder_recipients(case):
                 if notify(recipient=user, case=case, message=message, url=url, sources=[asset, measure],
                           dedupe_key=f"recovery:{what}:{measure.pk}:{due.isoformat()}:{lead}"):
                     sent += 1
