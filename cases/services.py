@@ -317,9 +317,29 @@ def record_delete(*, record, by):
     record.delete()
 
 
+def unreleased_sources(*, record, sources) -> list[str]:
+    """The labels of the unreleased FIU intelligence among `sources` (other than `record` itself) that
+    a release of `record` would make readable too. Only FIU members release, and they may read them."""
+    from django.apps import apps
+
+    own = (record._meta.label, record.pk)
+    labels = []
+    for label, pk in dict.fromkeys(Handling.strictest(sources).unreleased_fiu):
+        if (label, pk) == own:
+            continue
+        model = apps.get_model(label)
+        found = model._default_manager.filter(pk=pk).first()
+        labels.append(f"{model._meta.verbose_name} “{found}”" if found is not None else f"{label} #{pk}")
+    return labels
+
+
 @transaction.atomic
-def record_release_fiu(*, record, by, reason):
-    """Release FIU intelligence for use by the whole team and in evidence."""
+def record_release_fiu(*, record, by, reason, sources=(), confirm_sources=False):
+    """Release FIU intelligence for use by the whole team and in evidence.
+
+    A record made from other records (an analysis run from imports, …) names its `sources`: if some
+    of them are unreleased FIU intelligence, the release would disclose their details too, so it says
+    so and names them, and proceeds only when the releaser confirms (`confirm_sources`)."""
     require(by, record.case, Action.RELEASE_FIU)
     if not getattr(record, "HAS_HANDLING", False) or record.handling != Handling.FIU:
         raise ValidationError("Only records handled as FIU intelligence can be released.")
@@ -327,10 +347,18 @@ def record_release_fiu(*, record, by, reason):
         raise ValidationError("This record has already been released.")
     if not reason.strip():
         raise ValidationError({"reason": "Say on what basis the FIU consents to the release."})
+    pending = unreleased_sources(record=record, sources=sources)
+    if pending and not confirm_sources:
+        raise ValidationError({"confirm_sources": (
+            "This rests on FIU intelligence that is not released, whose details the release discloses: "
+            + "; ".join(pending) + ". Confirm that the FIU consents to disclosing them as well.")})
     record.fiu_released_at = timezone.now()
     record.fiu_released_by = by
     record.save(update_fields=["fiu_released_at", "fiu_released_by"])
-    audit_record(actor=by, action="fiu.release", obj=record, details={"reason": reason})
+    details = {"reason": reason}
+    if pending:
+        details["unreleased_sources"] = pending
+    audit_record(actor=by, action="fiu.release", obj=record, details=details)
     return record
 
 

@@ -80,7 +80,8 @@ def build_demo(demo):
         demo.log.append(f"analysis: trace from seizure {seizure.reference}: {trace.summary}")
         # The FIU consents to the trace being used in evidence, so it reaches the team and the dossier.
         services.run_release_fiu(run=trace, by=analyst,
-                                 reason="FIU consent for evidential use of the trace, ref. FIU-2026-121")
+                                 reason="FIU consent for evidential use of the trace, ref. FIU-2026-121",
+                                 confirm_sources=True)
     scan = _run("typologies", {}, case=case, by=analyst, title="Full ledger scan")
     _run("crypto-cluster", {"change_heuristic": True}, case=case, by=analyst, title="Darknet wallets")
     buyer = [finance_demo._btc_address(f"mila-{i}") for i in range(3)]
@@ -95,7 +96,8 @@ def build_demo(demo):
                               reason="Cash deposits match the dates of the lorry's trips; the STR confirms them.")
     if scan.handling == "fiu" and not scan.fiu_released_at:
         services.run_release_fiu(run=scan, by=analyst,
-                                 reason="FIU consent for evidential use of the confirmed alerts, ref. FIU-2026-122")
+                                 reason="FIU consent for evidential use of the confirmed alerts, ref. FIU-2026-122",
+                                 confirm_sources=True)
     other = Alert.objects.filter(run=scan, status="open").exclude(typology__in=["structuring", "listed"]).order_by(
         "score").first()
     if other:

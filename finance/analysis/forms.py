@@ -121,3 +121,6 @@ class SeizurePaymentForm(forms.Form):
 
 class ReleaseForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    confirm_sources = forms.BooleanField(
+        required=False, label="Also disclose the unreleased FIU sources named above",
+        help_text="Needed when the result rests on FIU intelligence that is not released.")

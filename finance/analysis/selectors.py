@@ -81,7 +81,14 @@ def crypto_tags(*, user, case, label=""):
 
 
 def seizure_payments(*, user, case, seizure=None):
+    """Payments marked against seizures. A link inherits the handling of its payment: it is shown only
+    to those who may see the transaction (an unreleased FIU crypto purchase stays FIU intelligence)."""
+    from finance.models import CryptoTransaction
+
     qs = visible(SeizurePayment, user=user, case=case).select_related("seizure", "transaction", "crypto_transaction")
+    qs = qs.filter(Q(transaction__isnull=True) | Q(transaction__in=visible(Transaction, user=user, case=case)))
+    qs = qs.filter(Q(crypto_transaction__isnull=True)
+                   | Q(crypto_transaction__in=visible(CryptoTransaction, user=user, case=case)))
     return qs.filter(seizure=seizure) if seizure else qs
 
 

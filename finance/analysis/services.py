@@ -83,7 +83,10 @@ def resolve_seeds(*, by, case, seeds, crypto=False):
                 if seizure is None:
                     raise ValidationError({"params": f"seeds: '{raw}' is not a seizure of this case."})
             found = _entity_seed_keys(by=by, case=case, entity_ids=seizure_entity_ids(by=by, case=case, seizure=seizure))
-            for payment in SeizurePayment.objects.filter(case=case, seizure=seizure):
+            from .selectors import seizure_payments
+
+            # Only the payments `by` may see: an unreleased FIU purchase payment seeds no one else's trace.
+            for payment in seizure_payments(user=by, case=case, seizure=seizure):
                 if payment.transaction_id:  # the payer's account of a purchase payment
                     tx = payment.transaction
                     found.update(f"a:{a}" for a in (tx.debit_account_id,) if a)
@@ -270,10 +273,26 @@ def alert_decide(*, alert, by, status, reason) -> Alert:
     return alert
 
 
+def run_sources(run) -> list:
+    """The records a run's result is made from: the imports it read (its input snapshot)."""
+    from finance.models import Import
+
+    ids = [i["id"] for i in (run.input_snapshot or {}).get("imports", []) if i.get("id")]
+    return list(Import.objects.filter(case=run.case, pk__in=ids).order_by("pk"))
+
+
+def run_unreleased_sources(run) -> list[str]:
+    """What releasing the run would disclose besides itself: its unreleased FIU sources, by label."""
+    from cases.services import unreleased_sources
+
+    return unreleased_sources(record=run, sources=run_sources(run))
+
+
 @transaction.atomic
-def run_release_fiu(*, run, by, reason) -> AnalysisRun:
-    """Release an FIU-handled run (and its alerts) for the team and for evidence."""
-    record_release_fiu(record=run, by=by, reason=reason)
+def run_release_fiu(*, run, by, reason, confirm_sources=False) -> AnalysisRun:
+    """Release an FIU-handled run (and its alerts) for the team and for evidence. A run made from
+    unreleased FIU imports discloses their details: the release names them and needs `confirm_sources`."""
+    record_release_fiu(record=run, by=by, reason=reason, sources=run_sources(run), confirm_sources=confirm_sources)
     for alert in Alert.objects.filter(run=run, handling=Handling.FIU, fiu_released_at__isnull=True):
         alert.fiu_released_at, alert.fiu_released_by = run.fiu_released_at, by
         alert.save(update_fields=["fiu_released_at", "fiu_released_by"])
@@ -503,6 +522,8 @@ def seizure_payment_mark(*, case, by, seizure, transaction=None, crypto_transact
     for obj, what in ((seizure, "seizure"), (transaction, "transaction"), (crypto_transaction, "crypto transaction")):
         if obj is not None and obj.case_id != case.pk:
             raise ValidationError({what.replace(" ", "_"): f"The {what} belongs to another case."})
+        if obj is not None and not type(obj).objects.visible_to(by).filter(pk=obj.pk).exists():
+            raise ValidationError({what.replace(" ", "_"): f"No such {what} in this case."})
     link = SeizurePayment(case=case, created_by=by, seizure=seizure, transaction=transaction,
                           crypto_transaction=crypto_transaction, note=note[:300])
     link.full_clean()

@@ -88,6 +88,8 @@ class RunDetailView(RunMixin, TemplateView):
         services.run_viewed(run=run, by=self.request.user)
         ctx["run"] = ctx["record"] = run
         ctx["release_form"] = forms.ReleaseForm()
+        if run.handling == "fiu" and run.fiu_released_at is None and "release_fiu" in self.actions:
+            ctx["release_sources"] = services.run_unreleased_sources(run)
         if run.kind == AnalysisKind.TRACE and run.status == AnalysisRun.Status.SUCCEEDED:
             edge_url = reverse("analysis:run-edge", kwargs={"reference": self.case.reference, "pk": run.pk})
             ctx["flow_svg"] = mark_safe(flow_svg(run.result, edge_url=edge_url))  # built with escape()
@@ -188,10 +190,11 @@ class RunReleaseView(RunMixin, View):
         run = self.run()
         form = forms.ReleaseForm(request.POST)
         if form.is_valid() and service_call(form, services.run_release_fiu, run=run, by=request.user,
-                                            reason=form.cleaned_data["reason"]):
+                                            reason=form.cleaned_data["reason"],
+                                            confirm_sources=form.cleaned_data["confirm_sources"]):
             messages.success(request, "Released for use by the team and in evidence.")
-        else:
-            messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+            return redirect("analysis:run-detail", reference=reference, pk=pk)
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("analysis:run-detail", reference=reference, pk=pk)
 
 

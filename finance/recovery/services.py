@@ -310,15 +310,6 @@ def deadline_reminders_send(*, today=None) -> int:
 
 # --- freeze / production request letters ---------------------------------------------------------
 
-def _strictest(records):
-    codes = {getattr(r, "handling", Handling.TEAM) for r in records
-             if not (getattr(r, "handling", "") == Handling.FIU and r.fiu_released_at)}
-    for code in (Handling.FIU, Handling.AGENCY):
-        if code in codes:
-            return code
-    return Handling.TEAM
-
-
 def supporting_transactions(*, case, by, assets):
     """Transactions supporting a request about `assets`: those linked as origin evidence and those
     moving money into or out of the assets' ledger accounts. FIU intelligence not released for
@@ -336,18 +327,27 @@ def supporting_transactions(*, case, by, assets):
 
 @transaction.atomic
 def freeze_request_draft(*, case, by, assets=(), endpoints=(), addressee, addressee_kind="bank", legal_basis,
-                         kind=RequestLetter.Kind.FREEZE, addressee_address="", subject="") -> RequestLetter:
+                         kind=RequestLetter.Kind.FREEZE, addressee_address="", subject="",
+                         analysis=None) -> RequestLetter:
     """Draft a freeze (or production) request letter to a bank or exchange.
 
     Entry points: selected `assets` of the case (the asset pages), or `endpoints`
     — crypto-taint endpoints of an analysis, each a dict {"chain", "address",
     "amount", "asset", "analysis", "note"} (the money-flow analyses call this
-    with the endpoints a taint trace ends at). The draft's text names the case
-    reference, the legal basis, the assets and the supporting transactions; it
-    stays editable until issued."""
+    with the endpoints a taint trace ends at; `analysis` is that run). The draft's
+    text names the case reference, the legal basis, the assets and the supporting
+    transactions; it stays editable until issued. The letter takes the strictest
+    handling of the run, assets and transactions it is made from: drafted from
+    unreleased FIU intelligence, it is FIU intelligence itself (only FIU members
+    read it, and nobody issues it before the FIU releases it)."""
     require(by, case, Action.ADD)
     assets = list(assets)
     endpoints = [dict(e) for e in endpoints]
+    if analysis is not None:
+        from finance.analysis.models import AnalysisRun
+
+        if not AnalysisRun.objects.visible_to(by).filter(pk=analysis.pk, case=case).exists():
+            raise ValidationError({"analysis": "This analysis does not exist in this case."})
     if not assets and not endpoints:
         raise ValidationError({"assets": "Select at least one asset (or crypto endpoint) the request is about."})
     for asset in assets:
@@ -367,7 +367,7 @@ def freeze_request_draft(*, case, by, assets=(), endpoints=(), addressee, addres
     if not (legal_basis or "").strip():
         raise ValidationError({"legal_basis": "Give the legal basis of the request."})
     txs = list(supporting_transactions(case=case, by=by, assets=assets))
-    handling = _strictest(assets)
+    derived = Handling.strictest([*assets, *txs, analysis])
     kind_label = RequestLetter.Kind(kind).label
     subject = subject or f"{kind_label} — case {case.reference}"
     from django.template.loader import render_to_string
@@ -376,14 +376,16 @@ def freeze_request_draft(*, case, by, assets=(), endpoints=(), addressee, addres
         "case": case, "by": by, "kind": kind, "addressee": addressee, "legal_basis": legal_basis,
         "assets": assets, "endpoints": endpoints, "transactions": txs, "today": timezone.localdate(),
     }).strip() + "\n"
-    letter = _save(RequestLetter(case=case, created_by=by, origin_agency=by.agency, handling=handling, kind=kind,
-                                 addressee=addressee.strip(), addressee_kind=addressee_kind,
-                                 addressee_address=addressee_address, legal_basis=legal_basis.strip(),
-                                 subject=subject[:300], body=body, endpoints=endpoints))
+    letter = derived.apply_to(RequestLetter(
+        case=case, created_by=by, origin_agency=by.agency, kind=kind, addressee=addressee.strip(),
+        addressee_kind=addressee_kind, addressee_address=addressee_address, legal_basis=legal_basis.strip(),
+        subject=subject[:300], body=body, endpoints=endpoints))
+    _save(letter)
     letter.assets.set(assets)
     letter.transactions.set(txs)
     audit_record(actor=by, action="letter.draft", obj=letter,
                  details={"assets": [a.pk for a in assets], "endpoints": len(endpoints), "transactions": len(txs),
+                          "analysis": analysis.pk if analysis is not None else None, "handling": letter.handling,
                           "addressee": letter.addressee})
     return letter
 

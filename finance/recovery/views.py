@@ -341,7 +341,9 @@ class LetterCreateView(FormPage):
         return self.url("letters")
 
     def call(self, data):
-        return services.freeze_request_draft(case=self.case, by=self.request.user, **data)
+        # A letter drafted from a run takes the run's handling as well as its assets'.
+        analysis = self.run if self.endpoints() else None
+        return services.freeze_request_draft(case=self.case, by=self.request.user, analysis=analysis, **data)
 
     def done(self, letter):
         messages.success(self.request, "Draft ready — check and edit the text, then issue it.")

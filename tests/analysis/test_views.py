@@ -130,8 +130,10 @@ def test_dossier_section_prints_released_findings_only(world, fiu_ledger, ledger
     content = section.collect(world.case, world.users["prosecutor"], Period())
     assert [t["run"] for t in content.data["traces"]] == []  # FIU results, not released yet
     assert trace.handling == "fiu" and scan.handling == "fiu" and content.data["alerts"] == []
-    services.run_release_fiu(run=scan, by=world.users["analyst"], reason="FIU consents to evidential use")
-    services.run_release_fiu(run=trace, by=world.users["analyst"], reason="FIU consents to evidential use")
+    services.run_release_fiu(run=scan, by=world.users["analyst"], reason="FIU consents to evidential use",
+                             confirm_sources=True)
+    services.run_release_fiu(run=trace, by=world.users["analyst"], reason="FIU consents to evidential use",
+                             confirm_sources=True)
     content = section.collect(world.case, world.users["analyst"], Period())
     assert [t["run"] for t in content.data["traces"]] == [trace]
     assert "<svg" in content.data["traces"][0]["svg"]

@@ -64,3 +64,9 @@ class CryptoTagSerializer(serializers.ModelSerializer):
         model = CryptoTag
         fields = ["id", "case", "chain", "address", "label", "name", "source", "confidence", "created_at"]
         read_only_fields = ["id", "case", "created_at"]
+
+
+class RunReleaseSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    confirm_sources = serializers.BooleanField(
+        default=False, help_text="Required when the run rests on unreleased FIU sources (a 400 names them).")

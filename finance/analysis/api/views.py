@@ -21,7 +21,8 @@ class AnalysisRunViewSet(CaseFilterMixin, CaseScopedViewSet):
     queryset = AnalysisRun.objects.select_related("case", "created_by", "job")
     serializer_class = s.RunSerializer
     http_method_names = ["get", "post", "head", "options"]
-    action_permissions = {"rerun": Action.ADD, "endpoints": Action.VIEW, "export": Action.EXPORT}
+    action_permissions = {"rerun": Action.ADD, "endpoints": Action.VIEW, "export": Action.EXPORT,
+                          "release": Action.RELEASE_FIU}
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -54,6 +55,23 @@ class AnalysisRunViewSet(CaseFilterMixin, CaseScopedViewSet):
     def rerun(self, request, pk=None):
         run = services.analysis_rerun(run=self.get_object(), by=request.user)
         return Response(s.RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=s.RunReleaseSerializer, responses={200: dict, 400: dict})
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        """FIU release of the run and its alerts. If it rests on unreleased FIU sources, the answer is 400
+        naming them (`sources`) until the request says `confirm_sources: true`."""
+        run = self.get_object()
+        body = s.RunReleaseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        pending = services.run_unreleased_sources(run)
+        if pending and not d["confirm_sources"]:
+            return Response({"confirm_sources": ["The run rests on unreleased FIU sources; releasing it discloses "
+                                                 "their details. Send confirm_sources=true to proceed."],
+                             "sources": pending}, status=status.HTTP_400_BAD_REQUEST)
+        services.run_release_fiu(run=run, by=request.user, reason=d["reason"], confirm_sources=d["confirm_sources"])
+        return Response({"released": True, "id": run.pk, "sources_disclosed": pending})
 
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
