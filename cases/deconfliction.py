@@ -46,16 +46,42 @@ class Notice:
     url: str = ""  # the user's own record
 
 
+def _allows(user, handling, origin_agency_id, fiu_case_ids) -> bool:
+    if handling != Handling.FIU:
+        return DerivedHandling(handling, origin_agency_id).visible_to(user, None)
+    if not fiu_case_ids:  # agency material of two agencies: the FIU's own audience
+        return user_is_fiu(user)
+    return all(has_fiu_access(user, case_id) for case_id in fiu_case_ids)
+
+
+def _matched_records(hit):
+    """The two records as they are now (read only for their handling codes)."""
+    from django.apps import apps
+
+    found = []
+    for label, pk in ((hit.subject_type, hit.subject_id), (hit.other_type, hit.other_id)):
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            found.append(None)
+            continue
+        found.append(model._default_manager.filter(pk=pk).first())
+    return found
+
+
 def hit_visible_to(hit, user) -> bool:
     """May `user` be told of `hit` (on his own side)? The hit's handling decides: team hits are for
     every member, agency hits for that agency, FIU hits only with FIU access to the case (or cases)
-    whose unreleased FIU intelligence matched."""
-    if hit.handling != Handling.FIU:
-        return DerivedHandling(hit.handling, hit.origin_agency_id).visible_to(user, None)
-    fiu_cases = hit.fiu_case_ids
-    if not fiu_cases:  # agency material of two agencies: the FIU's own audience
-        return user_is_fiu(user)
-    return all(has_fiu_access(user, case_id) for case_id in fiu_cases)
+    whose unreleased FIU intelligence matched. The records' handling as it is now must allow it too
+    (a record coded more strictly since, or a hit stored before hits had a handling)."""
+    if not _allows(user, hit.handling, hit.origin_agency_id, hit.fiu_case_ids):
+        return False
+    subject, other = _matched_records(hit)
+    now = Handling.strictest([subject, other])
+    fiu = set(now.unreleased_fiu)
+    fiu_cases = [case_id for record, case_id in ((subject, hit.case_id), (other, hit.other_case_id))
+                 if record is not None and (record._meta.label, record.pk) in fiu]
+    return _allows(user, now.handling, now.origin_agency_id, fiu_cases)
 
 
 def _side(hit, case):

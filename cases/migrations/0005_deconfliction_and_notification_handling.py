@@ -4,6 +4,28 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def neutral_deconfliction_notifications(apps, schema_editor):
+    """Notifications of hits written before the policy named the searching case and its agency, and had
+    no handling. Say what the record page says (the contact agency only), and keep them to FIU members:
+    whether a hit rested on FIU intelligence is known only to the other apps' records, and the flag on
+    the record itself (checked live) stays for everyone entitled to it."""
+    Notification = apps.get_model("cases", "Notification")
+    DeconflictionHit = apps.get_model("cases", "DeconflictionHit")
+    for note in Notification.objects.filter(dedupe_key__startswith="deconfliction:"):
+        hit = DeconflictionHit.objects.filter(pk=note.dedupe_key.split(":", 1)[1] or 0).select_related(
+            "case__lead_agency").first()
+        if hit is None:
+            note.delete()
+            continue
+        agency = hit.case.lead_agency
+        article = "an" if hit.match_type[:1] in "aeiou" else "a"
+        note.message = (f"Another case holds {article} {hit.match_type} match for {hit.kind} {hit.matched_value}. "
+                        f"Contact {agency.name} ({agency.country}).")[:500]
+        note.url = ""
+        note.handling = "fiu"
+        note.save(update_fields=["message", "url", "handling"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -61,4 +83,5 @@ class Migration(migrations.Migration):
             name='sources',
             field=models.JSONField(blank=True, default=list),
         ),
+        migrations.RunPython(neutral_deconfliction_notifications, migrations.RunPython.noop),
     ]

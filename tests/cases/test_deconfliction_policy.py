@@ -93,3 +93,30 @@ def test_the_first_firearm_recorded_shows_the_flag_too(world, client):
     note = Notification.objects.get(recipient=world.users["outsider"])
     assert "OP-ALPHA" not in note.message and "Customs" not in note.message
     assert note.url == reverse("seizures:firearm-detail", kwargs={"reference": "OP-BETA", "pk": beta.pk})
+
+
+def test_hits_and_notifications_stored_before_the_policy_leak_nothing(world, client):
+    """A hit stored without handling (before hits had one) is checked against the records as they are now,
+    and the old notification text that named the searching case is rewritten by the migration."""
+    import importlib
+
+    from django.apps import apps
+
+    alpha = register(world, "analyst", world.case, handling="fiu", label="STR account")
+    beta = register(world, "outsider", world.other_case)
+    old = DeconflictionHit.objects.create(
+        case=world.case, kind="IBAN", subject_type="recovery.Asset", subject_id=str(alpha.pk), subject_label="x",
+        matched_value=IBAN, other_case=world.other_case, other_type="recovery.Asset", other_id=str(beta.pk),
+        contact_agency=world.other_case.lead_agency, found_by=world.users["analyst"])
+    assert old.handling == "team"
+    assert deconfliction_notices(user=world.users["outsider"], case=world.other_case, subject=beta) == []
+    assert "Another case holds" not in page(client, world.users["outsider"], beta)
+    Notification.objects.create(recipient=world.users["outsider"], case=world.other_case,
+                                dedupe_key=f"deconfliction:{old.pk}",
+                                message=f"Case OP-ALPHA (Financial Intelligence Unit) recorded IBAN {IBAN}, which "
+                                        f"matches a record of this case.")
+    migration = importlib.import_module("cases.migrations.0005_deconfliction_and_notification_handling")
+    migration.neutral_deconfliction_notifications(apps, None)
+    note = Notification.objects.get(recipient=world.users["outsider"])
+    assert "OP-ALPHA" not in note.message and note.handling == "fiu"
+    assert not Notification.objects.visible_to(world.users["outsider"]).exists()
