@@ -439,13 +439,14 @@ def notify(*, recipient, message, dedupe_key, case=None, url="", sources=()) -> 
     recipient may not see what it speaks of.
 
     `sources` are the records (or `DerivedHandling` values) the message is made from: the
-    notification takes their strictest handling, goes only to a member of `case` who may see that
-    handling, and is shown later only while he still may (`Notification.objects.visible_to`)."""
-    from cases.access import DerivedHandling, membership_for
+    notification takes their strictest handling, goes only to a recipient who may see that
+    handling, and is shown only while he is a member of `case` and still may see it
+    (`Notification.objects.visible_to`)."""
+    from cases.access import DerivedHandling
 
     sources = [s for s in sources if s is not None]
     derived = Handling.strictest(sources)
-    if case is not None and (membership_for(recipient, case) is None or not derived.visible_to(recipient, case)):
+    if case is not None and not derived.visible_to(recipient, case):
         return None
     refs = [[s._meta.label, s.pk] for s in sources if not isinstance(s, DerivedHandling)]
     notification, created = Notification.objects.get_or_create(
