@@ -102,14 +102,16 @@ def import_start(*, case, by, upload, format="auto", handling=None, source_label
         if fmt in (ImportFormat.GOAML, ImportFormat.CAMT053):
             parsers.base.parse_xml(data, name)  # refuses DTDs, entities and external references up front
         if fmt in (ImportFormat.CSV, ImportFormat.XLSX):
-            if profile is None and not mapping:
-                signature = tabular.inspect(data, name, fmt, options)["signature"]
-                profile = ColumnMappingProfile.objects.filter(case=case, header_signature=signature).first()
-            if profile is not None:
-                options = {**profile.settings, **options, "mapping": mapping or profile.mapping}
-            elif mapping:
-                options["mapping"] = mapping
+            # A preview only (the first rows, streamed): the job reads the whole file, within the caps.
             info = tabular.inspect(data, name, fmt, options)
+            if profile is None and not mapping:
+                profile = ColumnMappingProfile.objects.filter(case=case, header_signature=info["signature"]).first()
+            if profile is not None or mapping:
+                if profile is not None:
+                    options = {**profile.settings, **options, "mapping": mapping or profile.mapping}
+                else:
+                    options["mapping"] = mapping
+                info = tabular.inspect(data, name, fmt, options)
             options = info["options"]
             options["header"] = info["header"]
     except parsers.FileRejected as exc:
@@ -215,6 +217,10 @@ def import_run(*, imp, progress) -> dict:
             data = handle.read()
         if hashlib.sha256(data).hexdigest() != imp.sha256:
             raise ValidationError("The stored file no longer matches its SHA-256; the import was stopped.")
+        if imp.format in (ImportFormat.CSV, ImportFormat.XLSX):
+            # Sheet size first, streamed: a file over the row or cell cap is refused before any row is written.
+            progress(0, None, "Checking the size of the file")
+            tabular.check_size(data, imp.original_name, imp.format, {**imp.options, "format": imp.format})
         with transaction.atomic():
             result = ledger_writer.write_import(imp=imp, data=data, progress=progress)
             if result.errors:

@@ -19,12 +19,12 @@ from cases.access import Action
 from cases.audit import audit_record
 from cases.evidence import remove_stored
 from cases.services import evidence_upload, require
+from cases.spreadsheets import limit as upload_limit
 
 from . import services
 from .models import Firearm, Seizure
 from .models.choices import CriminalContext, LegalBasis, MarkingStatus, RecoveryType, SeizureContext, WeaponType
 
-MAX_ROWS = 5000
 MAX_REPORTED = 200
 
 SEIZURE_COLUMNS = {
@@ -60,6 +60,8 @@ class RowError:
     message: str
 
     def __str__(self):
+        if not self.row:  # about the whole file
+            return self.message
         return f"Row {self.row}, column {self.column}: {self.message}" if self.column else f"Row {self.row}: {self.message}"
 
 
@@ -82,46 +84,79 @@ class ImportResult:
     notices: list = field(default_factory=list)
 
 
-def read_table(upload) -> list[dict]:
-    """Rows as dicts keyed by lower-case header; row numbers follow the file (header = row 1)."""
+def max_rows() -> int:
+    return upload_limit("PARALLAX_SEIZURE_IMPORT_MAX_ROWS")
+
+
+def _numbered_rows(upload, data):
+    """(row number, values) of the file as a stream; an XLSX within the workbook caps (cases.spreadsheets)."""
     name = (upload.name or "").lower()
+    if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        from cases.spreadsheets import SpreadsheetRefused, Workbook
+
+        # Every row element counts, blank ones too: twice the row limit leaves room for blank rows.
+        try:
+            with Workbook(io.BytesIO(data), upload.name) as workbook:
+                yield from workbook.rows(max_rows=2 * max_rows() + 1,
+                                         max_cells=(2 * max_rows() + 1) * len(TEMPLATE_HEADER))
+        except SpreadsheetRefused as exc:
+            raise ImportRejected(upload.name, [RowError(0, "", str(exc))]) from None
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRejected(upload.name, [RowError(0, "", "the file is not UTF-8 text; save it as CSV UTF-8")])
+    dialect = csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        pass
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        for number, values in enumerate(reader, start=1):
+            if number > 2 * max_rows() + 1:
+                raise ImportRejected(upload.name, [RowError(0, "", f"more than {2 * max_rows() + 1:,} lines; "
+                                                                   f"at most {max_rows():,} rows per file")])
+            yield number, values
+    except csv.Error as exc:
+        raise ImportRejected(upload.name, [RowError(reader.line_num, "", f"cannot be read as CSV ({exc})")]) from None
+
+
+def read_rows(upload, *, limit=None) -> tuple[list[dict], bool]:
+    """The first `limit` rows as dicts keyed by lower-case header, read as a stream (row numbers
+    follow the file, header = row 1), and whether the file holds more rows than that."""
+    limit = max_rows() if limit is None else limit
     upload.seek(0)
     data = upload.read()
-    if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # a damaged workbook
-            raise ImportRejected(upload.name, [RowError(0, "", f"not a readable Excel workbook ({exc.__class__.__name__})")])
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportRejected(upload.name, [RowError(0, "", "the file is not UTF-8 text; save it as CSV UTF-8")])
-        dialect = csv.excel
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            pass
-        rows = list(csv.reader(io.StringIO(text), dialect))
-    if not rows:
+    stream = _numbered_rows(upload, data)
+    first = next(stream, None)
+    if first is None:
         raise ImportRejected(upload.name, [RowError(1, "", "the file is empty")])
-    header = [str(h or "").strip().lower().replace(" ", "_") for h in rows[0]]
+    header = [str(h or "").strip().lower().replace(" ", "_") for h in first[1]]
     problems = [RowError(1, c, "required column is missing") for c in REQUIRED if c not in header]
     problems += [RowError(1, h, "unknown column") for h in header
                  if h and h not in SEIZURE_COLUMNS and h not in FIREARM_COLUMNS]
     if problems:
         raise ImportRejected(upload.name, problems)
     out = []
-    for number, values in enumerate(rows[1:], start=2):
+    for number, values in stream:
         if not any(v not in (None, "") and str(v).strip() for v in values):
             continue
+        if len(out) == limit:
+            stream.close()
+            return out, True
         out.append({"_row": number, **{h: values[i] if i < len(values) else None for i, h in enumerate(header) if h}})
-    if len(out) > MAX_ROWS:
-        raise ImportRejected(upload.name, [RowError(0, "", f"{len(out)} rows; at most {MAX_ROWS} per file")])
-    return out
+    return out, False
+
+
+def read_table(upload) -> list[dict]:
+    """Every row as a dict keyed by lower-case header; refused at once past the row limit
+    (setting PARALLAX_SEIZURE_IMPORT_MAX_ROWS), without reading the rest of the file."""
+    rows, more = read_rows(upload)
+    if more:
+        raise ImportRejected(upload.name, [RowError(0, "", f"more than {max_rows():,} rows; "
+                                                           f"at most {max_rows():,} per file")])
+    return rows
 
 
 def _text(value):
@@ -271,8 +306,8 @@ def validate_rows(*, case, by, rows):
     return seizures, firearms, errors
 
 
-def _checked_plans(*, case, by, upload):
-    rows = read_table(upload)
+def _checked_plans(*, case, by, upload, rows=None):
+    rows = read_table(upload) if rows is None else rows
     if not rows:
         raise ImportRejected(upload.name, [RowError(2, "", "the file has a header but no rows")])
     plans, firearm_plans, errors = validate_rows(case=case, by=by, rows=rows)
@@ -323,20 +358,28 @@ def seizure_import(*, case, by, upload) -> ImportResult:
 
 
 def seizure_import_start(*, case, by, upload):
-    """Check every row now (the report comes back at once), keep the file as evidence, and
-    write the records in a background job with progress. Returns the Job."""
+    """Keep the file as evidence and write the records in a background job with progress; returns the Job.
+
+    The request reads the header and at most PARALLAX_SEIZURE_IMPORT_INLINE_ROWS rows, as a stream:
+    a file that small is checked now (the report comes back at once); a larger one is checked by the
+    job, which refuses it past the row limit. `params["rows"]` is the number of rows checked now, or
+    None when the job checks them."""
     from cases.jobs import job_start
 
     from .tasks import seizure_import_task
 
     require(by, case, Action.ADD)
-    plans, firearm_plans = _checked_plans(case=case, by=by, upload=upload)
+    rows, more = read_rows(upload, limit=upload_limit("PARALLAX_SEIZURE_IMPORT_INLINE_ROWS"))
+    checked = None
+    if not more:
+        _plans, firearm_plans = _checked_plans(case=case, by=by, upload=upload, rows=rows)
+        checked = len(firearm_plans)
     upload.seek(0)
     with transaction.atomic():
         evidence = evidence_upload(case=case, by=by, upload=upload, title=f"Seizure import {upload.name}",
                                    source="Bulk import of seizure records")
         return job_start(case=case, by=by, kind="seizures.import", task=seizure_import_task, queue="imports",
-                         params={"evidence": evidence.pk, "file": upload.name, "rows": len(firearm_plans)})
+                         params={"evidence": evidence.pk, "file": upload.name, "rows": checked})
 
 
 def seizure_import_run(*, job, progress) -> dict:

@@ -15,6 +15,7 @@ from cases import csv_safe
 from cases import selectors as case_selectors
 from cases.access import Action
 from cases.audit import audit_record
+from cases.bad_input import attachment_header
 from cases.mixins import CaseMixin, paginate, service_call
 
 from . import exports, forms, importer, selectors, services, statistics
@@ -557,7 +558,7 @@ class TracingExportView(TracingMixin, View):
                                     content_type="application/pdf")
         else:
             raise Http404
-        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        response["Content-Disposition"] = attachment_header(f"{name}.{fmt}")
         return response
 
 
@@ -584,15 +585,19 @@ class ImportView(SeizuresMixin, TemplateView):
         except ValidationError as exc:
             form.add_error("file", " ".join(exc.messages))
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(request, f"Every row of {job.params['file']} passed the checks; the records are being "
-                                  f"written ({job.params['rows']} firearms).")
+        if job.params["rows"] is None:
+            messages.success(request, f"{job.params['file']} is stored; its rows are being checked and written "
+                                      "in the background. Nothing is written if a row is refused.")
+        else:
+            messages.success(request, f"Every row of {job.params['file']} passed the checks; the records are being "
+                                      f"written ({job.params['rows']} firearms).")
         return redirect("cases:job-detail", reference=self.case.reference, pk=job.pk)
 
 
 class ImportTemplateView(SeizuresMixin, View):
     def get(self, request, reference):
         response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="seizure-import-template.csv"'
+        response["Content-Disposition"] = attachment_header("seizure-import-template.csv")
         return response
 
 
@@ -625,7 +630,7 @@ class StatisticsCsvView(StatisticsView):
         writer.writerow(["section", "item", "count"])
         writer.writerows(statistics.statistics_csv_rows(stats))
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="seizure-statistics.csv"'
+        response["Content-Disposition"] = attachment_header("seizure-statistics.csv")
         return response
 
 

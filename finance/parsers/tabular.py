@@ -11,9 +11,9 @@ import hashlib
 import io
 import re
 import unicodedata
-import zipfile
 from datetime import datetime
 
+from cases.spreadsheets import limit
 from finance import validation as v
 
 from .base import AccountRef, FileRejected, ParsedTransaction, PartyRef, RowError, Side, decode_text
@@ -135,25 +135,49 @@ def _rows_csv(data: bytes, name: str, options: dict):
 
 
 def _rows_xlsx(data: bytes, name: str, options: dict):
-    from openpyxl import load_workbook
+    # Streamed (the sheet is never sized first) and capped: see cases.spreadsheets.
+    from cases.spreadsheets import SpreadsheetRefused, Workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileRejected(f"“{name}” is not a readable Excel workbook ({exc}); the file may be truncated.") from None
-    sheet = workbook[options["sheet"]] if options.get("sheet") in workbook.sheetnames else workbook.worksheets[0]
-    options.setdefault("sheet", sheet.title)
-    options.setdefault("encoding", "xlsx")
-    for row in sheet.iter_rows(values_only=True):
-        yield ["" if c is None else c for c in row]
-    workbook.close()
+        with Workbook(io.BytesIO(data), name) as workbook:
+            title = workbook.sheet_title(options.get("sheet"))
+            options.setdefault("sheet", title)
+            options.setdefault("encoding", "xlsx")
+            for _number, row in workbook.rows(title):
+                yield ["" if c is None else c for c in row]
+    except SpreadsheetRefused as exc:
+        raise FileRejected(str(exc)) from None
 
 
-def rows(data: bytes, name: str, fmt: str, options: dict):
-    source = _rows_xlsx if fmt == "xlsx" else _rows_csv
-    for row in source(data, name, options):
-        if row and (row[0] or any(str(c).strip() for c in row)):
+def rows(data: bytes, name: str, fmt: str, options: dict, scan: int | None = None):
+    """Non-blank rows of the file, read as a stream; refused past the row or cell cap (settings
+    PARALLAX_IMPORT_MAX_ROWS / PARALLAX_IMPORT_MAX_CELLS) with an error naming the file and the limit.
+    With `scan`, reading stops quietly after that many rows, blank ones included (a preview)."""
+    max_rows, max_cells = limit("PARALLAX_IMPORT_MAX_ROWS"), limit("PARALLAX_IMPORT_MAX_CELLS")
+    count = cells = 0
+    for row in (_rows_xlsx if fmt == "xlsx" else _rows_csv)(data, name, options):
+        count += 1
+        if scan is not None and count > scan:
+            return
+        if fmt != "xlsx":  # the XLSX stream counts its own rows and cells, blank rows included
+            cells += len(row)
+            if count > max_rows:
+                raise FileRejected(f"“{name}”: more than {max_rows:,} rows; the limit is {max_rows:,} rows per file.")
+            if cells > max_cells:
+                raise FileRejected(f"“{name}”: more than {max_cells:,} cells (reached at line {count:,}); "
+                                   f"the limit is {max_cells:,} cells per file.")
+        if _filled(row):
             yield row
+
+
+def check_size(data: bytes, name: str, fmt: str, options: dict) -> int:
+    """Read the whole file as a stream, values unchecked, and return its row count; raises
+    FileRejected past the row or cell cap (the import job's first step)."""
+    return sum(1 for _row in rows(data, name, fmt, dict(options)))
+
+
+def _filled(row):
+    return row and (row[0] or any(str(c).strip() for c in row))
 
 
 def _guess_decimal(samples) -> str:
@@ -167,13 +191,21 @@ def _guess_decimal(samples) -> str:
     return "," if comma > dot else "."
 
 
+# How many rows (blank ones included) a preview reads: the header and sample rows must be among them.
+INSPECT_SCAN_ROWS = 1000
+
+
 def inspect(data: bytes, name: str, fmt: str, options: dict | None = None) -> dict:
-    """Dialect, header, a few sample rows and a guessed mapping (nothing is written)."""
+    """Dialect, header, a few sample rows and a guessed mapping (nothing is written).
+
+    Reads the first INSPECT_SCAN_ROWS rows only, as a stream: it is called while the
+    upload's request waits; the whole file is read (and its size capped) by the import job."""
     options = dict(options or {})
-    iterator = rows(data, name, fmt, options)
+    iterator = rows(data, name, fmt, options, scan=INSPECT_SCAN_ROWS)
     header = next(iterator, None)
     if header is None:
-        raise FileRejected(f"“{name}” has no rows.")
+        raise FileRejected(f"“{name}” has no rows"
+                           + (f" among its first {INSPECT_SCAN_ROWS:,}." if data else "."))
     header = [str(h).strip() for h in header]
     samples = [r for _, r in zip(range(50), iterator)]
     mapping = options.get("mapping") or guess_mapping(header)
