@@ -1,6 +1,15 @@
 from django.apps import AppConfig
 
 
+def _ensure_audit_protection(using, **kwargs):
+    """The audit table's append-only triggers survive migrations that rebuild it (SQLite)."""
+    from django.db import connections
+
+    from cases import audit_protection
+
+    audit_protection.ensure(connections[using])
+
+
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "Cases and joint teams"
@@ -8,6 +17,9 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from cases import signals  # noqa: F401  (Celery job tracking)
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_ensure_audit_protection, sender=self)
         from cases.registry import CaseTab, Contributions
         from cases.selectors import core_summary, core_timeline
 

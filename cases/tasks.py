@@ -25,3 +25,11 @@ def jobs_reap_stale():
 @shared_task
 def tasks_due_check():
     return services.tasks_overdue_notify()
+
+
+@shared_task
+def audit_checkpoint():
+    from cases.audit_checkpoints import audit_checkpoint_write
+
+    checkpoint = audit_checkpoint_write(reason="schedule")
+    return None if checkpoint is None else {"last_id": checkpoint.last_id, "count": checkpoint.count}

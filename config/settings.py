@@ -44,6 +44,19 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
+# The key of the audit trail's HMAC chain and signed checkpoints (cases/audit.py). It lives
+# outside the database on purpose: who can write the table but not read this cannot re-seal it.
+PARALLAX_AUDIT_KEY = os.environ.get("PARALLAX_AUDIT_KEY", "")
+if not PARALLAX_AUDIT_KEY:
+    if DEBUG or TESTING:
+        import hashlib as _hashlib
+
+        PARALLAX_AUDIT_KEY = _hashlib.sha256(b"parallax-audit-key:" + SECRET_KEY.encode()).hexdigest()
+    else:
+        raise ImproperlyConfigured("PARALLAX_AUDIT_KEY must be set when DEBUG is off (see docs/deploy.md).")
+elif len(PARALLAX_AUDIT_KEY) < 32 or PARALLAX_AUDIT_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("PARALLAX_AUDIT_KEY must be at least 32 characters and differ from SECRET_KEY.")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if (DEBUG or TESTING) else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -301,6 +314,8 @@ CELERY_BEAT_SCHEDULE = {
     "seizures-tracing-due-check": {"task": "seizures.tasks.tracing_due_check", "schedule": 24 * 3600},
     # Hourly: reminders are sent once per measure and lead time, so re-runs are harmless.
     "recovery-deadline-reminders": {"task": "finance.recovery.tasks.deadline_reminders", "schedule": 3600},
+    # Signed checkpoint of the audit chain head, appended outside the database (cases/audit_checkpoints.py).
+    "audit-checkpoint": {"task": "cases.tasks.audit_checkpoint", "schedule": env_int("PARALLAX_AUDIT_CHECKPOINT_SECONDS", 10 * 60)},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
@@ -309,6 +324,8 @@ PARALLAX_DEMO_PASSWORD = os.environ.get("PARALLAX_DEMO_PASSWORD", "parallax-demo
 PARALLAX_CLASSIFICATION = os.environ.get("PARALLAX_CLASSIFICATION", "RESTRICTED — LAW ENFORCEMENT")
 # The goAML schema of this FIU's variant (each FIU publishes its own XSD); empty: no schema check.
 GOAML_XSD_PATH = os.environ.get("GOAML_XSD_PATH", "")
+# Write-once home of the signed audit checkpoints: one append-only JSON-lines file, outside the database.
+PARALLAX_AUDIT_CHECKPOINT_DIR = os.environ.get("PARALLAX_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
 # Days before a freeze order's expiry or review date when the team is reminded.
 RECOVERY_REMINDER_LEAD_DAYS = [int(d) for d in env_list("RECOVERY_REMINDER_LEAD_DAYS", ["30", "7", "1"])]
 

@@ -95,3 +95,9 @@ def login(client):
 def _evidence_root(settings, tmp_path):
     settings.EVIDENCE_ROOT = str(tmp_path / "evidence")
     os.makedirs(settings.EVIDENCE_ROOT, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoint_dir(settings, tmp_path):
+    # Signed audit checkpoints belong to one database; each test's database gets its own file.
+    settings.PARALLAX_AUDIT_CHECKPOINT_DIR = str(tmp_path / "audit-checkpoints")

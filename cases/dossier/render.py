@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.access import Handling
+from cases.audit_checkpoints import checkpoint_for_print
 from cases.dossier.base import Period, SectionContent, registered_sections
 from cases.models import Agency, AuditEvent
 
@@ -174,6 +175,7 @@ def document_html(*, dossier, assembled, events) -> str:
         "manifest_sha256": assembled.manifest_sha256,
         "record_total": sum(len(c.records) for _s, c in assembled.parts),
         "events": events,
+        "audit_checkpoint": checkpoint_for_print(),  # the signed chain head this dossier was built against
         "narrowed": [s.title for s, _c in assembled.parts if s.uses_period] if not assembled.period.is_open else [],
     }
     return render_to_string("dossier/document.html", context)

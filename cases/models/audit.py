@@ -1,5 +1,15 @@
-"""The audit trail: append-only, each event hashing the one before it."""
+"""The audit trail: append-only, each event sealing the one before it.
+
+Each event stores `hash`, a seal over its canonical bytes (which include the
+previous event's seal). New events are sealed with HMAC-SHA256 under the audit
+key, which lives in the environment (`PARALLAX_AUDIT_KEY`), never in the
+database: whoever can write to the table but does not hold the key cannot
+re-seal an edited chain. `algo` names the seal of each event; events written
+before the key was introduced keep their plain SHA-256 seal ("sha256"), and the
+verifier accepts those only before the first keyed event (see cases/audit.py).
+"""
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -21,8 +31,19 @@ class AuditQuerySet(models.QuerySet):
         return self.filter(case=case)
 
 
+def audit_key() -> bytes:
+    """The HMAC key of the chain and its checkpoints (from settings, read on each use)."""
+    key = getattr(settings, "PARALLAX_AUDIT_KEY", "")
+    if not key:
+        raise AppendOnlyError("PARALLAX_AUDIT_KEY is not configured; audit events cannot be sealed.")
+    return key.encode() if isinstance(key, str) else bytes(key)
+
+
 class AuditEvent(models.Model):
     GENESIS = "0" * 64
+    ALGO_SHA256 = "sha256"  # events written before the audit key: plain SHA-256 of canonical()
+    ALGO_HMAC = "hmac-sha256"  # HMAC-SHA256 of canonical() under PARALLAX_AUDIT_KEY
+    ALGOS = (ALGO_SHA256, ALGO_HMAC)
 
     at = models.DateTimeField()
     actor = models.ForeignKey(
@@ -38,6 +59,8 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    algo = models.CharField(max_length=16, default=ALGO_HMAC, editable=False,
+                            help_text="How `hash` seals the event: hmac-sha256 (keyed) or sha256 (before the key)")
 
     objects = AuditQuerySet.as_manager()
 
@@ -65,8 +88,13 @@ class AuditEvent(models.Model):
         }
         return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical()).hexdigest()
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """The seal of this event under its `algo` (`key` defaults to the configured audit key)."""
+        if self.algo == self.ALGO_SHA256:
+            return hashlib.sha256(self.canonical()).hexdigest()
+        if self.algo != self.ALGO_HMAC:
+            raise ValueError(f"Unknown audit seal algorithm {self.algo!r}.")
+        return hmac.new(key if key is not None else audit_key(), self.canonical(), hashlib.sha256).hexdigest()
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

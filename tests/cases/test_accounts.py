@@ -61,7 +61,7 @@ def test_api_token_authenticates_requests(world, client):
 def test_production_settings_pass_the_deploy_check(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("PARALLAX_TESTING", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(DEBUG="0", SECRET_KEY="x7-" + "k3Qz9!vR2#pL8@wT5^mN1&bY6*cH4$" * 2, ALLOWED_HOSTS="parallax.example.org",
-               PARALLAX_VAR_DIR=str(tmp_path))
+               PARALLAX_VAR_DIR=str(tmp_path), PARALLAX_AUDIT_KEY="a9-" + "Vq4#hT8!zL2@pW6^" * 3)
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -2,11 +2,11 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from cases import services
 from cases.audit import audit_verify_chain
 from cases.models import AuditEvent
+from tests.cases.audit_tampering import sql
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,7 @@ def test_intact_chain_verifies(world, capsys):
 
 def test_altering_an_event_by_sql_breaks_the_chain_at_that_event(world):
     victim = AuditEvent.objects.filter(action="membership.add").order_by("id")[1]
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {AuditEvent._meta.db_table} SET actor_label = %s WHERE id = %s", ["someone-else", victim.id])
+    sql(f"UPDATE {AuditEvent._meta.db_table} SET actor_label = %s WHERE id = %s", ["someone-else", victim.id])
     report = audit_verify_chain()
     assert not report.ok and report.broken_event_id == victim.id
     with pytest.raises(CommandError, match=f"#{victim.id}"):
@@ -38,8 +37,7 @@ def test_altering_an_event_by_sql_breaks_the_chain_at_that_event(world):
 
 def test_removing_an_event_by_sql_is_found_at_the_next_one(world):
     events = list(AuditEvent.objects.order_by("id").values_list("id", flat=True)[:5])
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [events[2]])
+    sql(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [events[2]])
     report = audit_verify_chain()
     assert not report.ok and report.broken_event_id == events[3]
     assert "previous event" in report.reason
