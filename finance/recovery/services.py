@@ -379,7 +379,8 @@ def freeze_request_draft(*, case, by, assets=(), endpoints=(), addressee, addres
     letter = derived.apply_to(RequestLetter(
         case=case, created_by=by, origin_agency=by.agency, kind=kind, addressee=addressee.strip(),
         addressee_kind=addressee_kind, addressee_address=addressee_address, legal_basis=legal_basis.strip(),
-        subject=subject[:300], body=body, endpoints=endpoints))
+        subject=subject[:300], body=body, endpoints=endpoints,
+        sources=[[analysis._meta.label, analysis.pk]] if analysis is not None else []))
     _save(letter)
     letter.assets.set(assets)
     letter.transactions.set(txs)
@@ -407,6 +408,38 @@ def letter_update(*, letter, by, **fields) -> RequestLetter:
     _save(letter)
     audit_record(actor=by, action="letter.update", obj=letter, details={"changed": sorted(fields)})
     return letter
+
+
+def letter_sources(letter) -> list:
+    """The records the letter is made from: its assets, supporting transactions and analysis run."""
+    from django.apps import apps
+
+    found = [*letter.assets.all(), *letter.transactions.all()]
+    for label, pk in letter.sources or []:
+        record = apps.get_model(label)._default_manager.filter(pk=pk, case=letter.case).first()
+        if record is not None:
+            found.append(record)
+    return found
+
+
+def letter_unreleased_sources(letter) -> list[str]:
+    """What releasing the letter would disclose besides itself, by label (for the FIU's confirmation)."""
+    from cases.services import unreleased_sources
+
+    return unreleased_sources(record=letter, sources=letter_sources(letter))
+
+
+@transaction.atomic
+def letter_release_fiu(*, letter, by, reason, confirm_sources=False) -> RequestLetter:
+    """The FIU consents to a letter drafted from its intelligence being sent: the team may read it and
+    it can be issued. If it rests on unreleased FIU sources (the taint run, FIU assets), the release
+    names them and needs `confirm_sources`."""
+    from cases.services import record_release_fiu
+
+    if letter.status != RequestLetter.Status.DRAFT:
+        raise ValidationError("This letter has already been issued.")
+    return record_release_fiu(record=letter, by=by, reason=reason, sources=letter_sources(letter),
+                              confirm_sources=confirm_sources)
 
 
 def letter_pdf(letter) -> bytes:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("letters/new/", views.LetterCreateView.as_view(), name="letter-create"),
     path("letters/<int:pk>/", views.LetterDetailView.as_view(), name="letter-detail"),
     path("letters/<int:pk>/issue/", views.LetterIssueView.as_view(), name="letter-issue"),
+    path("letters/<int:pk>/release/", views.LetterReleaseView.as_view(), name="letter-release"),
     path("letters/<int:pk>/preview.pdf", views.LetterPreviewView.as_view(), name="letter-preview"),
     path("cooperation/", views.CooperationView.as_view(), name="cooperation"),
     path("cooperation/mla/new/", views.MlaCreateView.as_view(), name="mla-create"),

@@ -363,6 +363,10 @@ class LetterDetailView(RecoveryMixin, TemplateView):
         editable = letter.status == RequestLetter.Status.DRAFT and "add" in self.actions
         if editable and "form" not in context:
             context["form"] = forms.LetterEditForm(initial={f: getattr(letter, f) for f in forms.LetterEditForm.base_fields})
+        if letter.handling == "fiu" and letter.fiu_released_at is None and "release_fiu" in self.actions:
+            from finance.analysis.forms import ReleaseForm
+
+            context.update(release_form=ReleaseForm(), release_sources=services.letter_unreleased_sources(letter))
         context.update(letter=letter, editable=editable,
                        assets=letter.assets.filter(pk__in=self.assets()),
                        transactions=letter.transactions.all().select_related("debit_account", "credit_account"))
@@ -390,6 +394,25 @@ class LetterIssueView(RecoveryMixin, TemplateView):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, "Letter issued; the PDF is stored as an evidence file of the case.")
+        return redirect(self.url("letter-detail", pk=letter.pk))
+
+
+class LetterReleaseView(RecoveryMixin, TemplateView):
+    """FIU release of a letter drafted from FIU intelligence (naming its unreleased sources first)."""
+    case_action = Action.RELEASE_FIU
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        from finance.analysis.forms import ReleaseForm
+
+        letter = selectors.letter_get(user=request.user, case=self.case, pk=kwargs["pk"], action=Action.RELEASE_FIU)
+        form = ReleaseForm(request.POST)
+        if form.is_valid() and service_call(form, services.letter_release_fiu, letter=letter, by=request.user,
+                                            reason=form.cleaned_data["reason"],
+                                            confirm_sources=form.cleaned_data["confirm_sources"]):
+            messages.success(request, "Released: the team may read the letter, and it can be issued.")
+        else:
+            messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(self.url("letter-detail", pk=letter.pk))
 
 

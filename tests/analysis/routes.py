@@ -7,7 +7,7 @@ from cases import services as case_services
 from cases.access import Action
 from finance.analysis import services
 from finance.analysis.models import Alert
-from tests.authz import Route, case_kwargs, no_kwargs
+from tests.authz import ANONYMOUS, Route, case_kwargs, no_kwargs
 
 
 def _noop(*args, **kwargs):
@@ -132,6 +132,10 @@ ROUTES = {
     "analysis-run-endpoints": Route(Action.VIEW, api=True, kwargs=api_pk("trace")),
     "analysis-run-export": Route(Action.EXPORT, api=True, kwargs=api_pk("scan")),
     "analysis-run-rerun": Route(Action.ADD, api=True, method="post", kwargs=api_pk("trace")),
+    # The world's trace is team material: the FIU analyst is answered that only FIU records are released.
+    "analysis-run-release": Route(Action.RELEASE_FIU, api=True, method="post", kwargs=api_pk("trace"),
+                                  data=lambda w: {"reason": "x", "confirm_sources": True},
+                                  expect=lambda p: {401, 403} if p == ANONYMOUS else {400 if p == "analyst" else 404}),
     "analysis-alert-list": Route(api=True, list_all=True, kwargs=no_kwargs),
     "analysis-alert-detail": Route(Action.VIEW, api=True, kwargs=api_pk("alert")),
     "analysis-alert-decide": Route(Action.CHANGE, api=True, method="post", kwargs=api_pk("alert"),

@@ -98,3 +98,21 @@ def test_releasing_a_run_that_rests_on_unreleased_sources_names_them_first(world
     assert done.status_code == 200 and any(source_name in label for label in done.json()["sources_disclosed"])
     trace.refresh_from_db()
     assert trace.fiu_released_at is not None
+
+
+def test_the_fiu_releases_the_letter_naming_the_run_it_rests_on(world, fiu_taint_run, client):
+    endpoint = {"chain": "btc", "address": EXCHANGE, "amount": "0.89", "asset": "BTC", "analysis": "run", "note": ""}
+    letter = recovery.freeze_request_draft(case=world.case, by=world.users["analyst"], endpoints=[endpoint],
+                                           addressee="Bitstamp", legal_basis="CPC", analysis=fiu_taint_run)
+    detail = reverse("recovery:letter-detail", kwargs={"reference": world.case.reference, "pk": letter.pk})
+    client.force_login(world.users["analyst"])
+    assert str(fiu_taint_run) in client.get(detail).content.decode().split("release-sources", 1)[-1]
+    release = reverse("recovery:letter-release", kwargs={"reference": world.case.reference, "pk": letter.pk})
+    client.post(release, {"reason": "FIU consent ref. 130"})
+    letter.refresh_from_db()
+    assert letter.fiu_released_at is None  # not confirmed: the run it rests on was named, nothing released
+    client.post(release, {"reason": "FIU consent ref. 130", "confirm_sources": "on"})
+    letter.refresh_from_db()
+    assert letter.fiu_released_at is not None
+    client.force_login(world.users["asset"])
+    assert client.get(detail).status_code == 200

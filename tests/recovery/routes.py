@@ -92,6 +92,9 @@ ROUTES = {
                               "body": "Please freeze."}),
     ],
     "recovery:letter-issue": Route(Action.ADD, method="post", kwargs=pk("recovery_letter")),
+    "recovery:letter-release": Route(Action.RELEASE_FIU, method="post", kwargs=pk("recovery_fiu_letter"),
+                                     data=lambda w: {"reason": "FIU consents to dissemination.",
+                                                     "confirm_sources": "on"}),
     "recovery:letter-preview": Route(Action.VIEW, kwargs=pk("recovery_letter")),
     "recovery:cooperation": Route(Action.VIEW),
     "recovery:mla-create": [
@@ -145,7 +148,8 @@ ROUTES = {
               data=lambda w: {"body": "Please freeze the account."}),
     ],
     "recovery-letter-release": Route(Action.RELEASE_FIU, api=True, method="post", kwargs=api_pk("recovery_fiu_letter"),
-                                     data=lambda w: {"reason": "FIU consents to dissemination."}),
+                                     data=lambda w: {"reason": "FIU consents to dissemination.",
+                                                     "confirm_sources": True}),
     "recovery-letter-issue": Route(Action.ADD, api=True, method="post", kwargs=api_pk("recovery_letter")),
     "recovery-mla-list": [
         Route(api=True, list_all=True, kwargs=no_kwargs),

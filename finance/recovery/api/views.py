@@ -97,6 +97,25 @@ class LetterViewSet(HandledRecordViewSet):
         letter = services.letter_issue(letter=self.get_object(), by=request.user)
         return Response(s.LetterSerializer(letter).data)
 
+    @extend_schema(request=None, responses={200: dict, 400: dict})
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        """FIU release of a letter. If it rests on unreleased FIU sources (its taint run, FIU assets), the
+        answer is 400 naming them (`sources`) until the request says `confirm_sources: true`."""
+        from finance.analysis.api.serializers import RunReleaseSerializer
+
+        letter = self.get_object()
+        body = RunReleaseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        pending = services.letter_unreleased_sources(letter)
+        if pending and not body.validated_data["confirm_sources"]:
+            return Response({"confirm_sources": ["The letter rests on unreleased FIU sources; releasing it "
+                                                 "discloses them. Send confirm_sources=true to proceed."],
+                             "sources": pending}, status=status.HTTP_400_BAD_REQUEST)
+        services.letter_release_fiu(letter=letter, by=request.user, reason=body.validated_data["reason"],
+                                    confirm_sources=body.validated_data["confirm_sources"])
+        return Response({"released": True, "id": letter.pk, "sources_disclosed": pending})
+
 
 class MlaViewSet(HandledRecordViewSet):
     queryset = MlaRequest.objects.select_related("case").prefetch_related("assets")

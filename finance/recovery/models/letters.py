@@ -35,6 +35,9 @@ class RequestLetter(HandledRecord):
     # crypto-taint endpoints of an analysis: [{"chain": "btc", "address": "...", "amount": "0.5", "asset": "BTC",
     #  "analysis": "<id>", "note": "..."}]
     endpoints = models.JSONField(default=list, blank=True)
+    # What else the letter is made from besides its assets and transactions (the analysis run of its
+    # endpoints): [[model label, pk], ...], so a release can name what it rests on.
+    sources = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
     issued_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
