@@ -377,7 +377,9 @@ def evidence_upload(*, case, by, upload, title="", description="", handling=Hand
     check_handling(by=by, case=case, handling=handling)
     if supersedes is not None:
         if supersedes.case_id != case.pk:
-            raise ValidationError("The file to supersede belongs to another case.")
+            from cases.records import not_found_error
+
+            raise not_found_error("supersedes", supersedes.pk)
         if not supersedes.is_current:
             raise ValidationError("Only the current version of a file can be superseded.")
     stored = evidence_store.store_upload(upload, case_reference=case.reference)
@@ -427,7 +429,7 @@ def evidence_verify_start(*, case, by) -> Job:
     from cases.jobs import job_start
     from cases.tasks import evidence_verify_task
 
-    require(by, case, Action.VIEW)
+    require(by, case, Action.ADD)  # a job is a write: observers start none
     return job_start(case=case, by=by, kind="evidence.verify", task=evidence_verify_task, queue="documents",
                      params={"case": case.reference})
 

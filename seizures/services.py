@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cases.access import Action, Handling
 from cases.audit import audit_record
+from cases.records import not_found_error
 from cases.services import check_handling, evidence_upload, notify, require
 
 from . import serials
@@ -255,6 +256,8 @@ AMMUNITION_FIELDS = ("item_number", "quantity", "headstamp", "lot_number", "coun
 def part_record(*, seizure, by, kind, **fields) -> Part:
     require(by, seizure.case, Action.ADD)
     _unknown(fields, PART_FIELDS, "part")
+    if fields.get("firearm") is not None and fields["firearm"].case_id != seizure.case_id:
+        raise not_found_error("firearm", fields["firearm"].pk)
     if fields.get("firearm") is not None and fields["firearm"].seizure_id != seizure.pk:
         raise ValidationError({"firearm": "The firearm belongs to another seizure."})
     fields["item_number"] = (fields.get("item_number") or "").strip() or _next_item_number(seizure, Part, "P")
@@ -357,10 +360,10 @@ def _check_same_case(case, fields, firearms):
     for name in (*PARTY_FIELDS, "seizure", "evidence"):
         value = fields.get(name)
         if value is not None and value.case_id != case.pk:
-            raise ValidationError({name: "This record belongs to another case."})
+            raise not_found_error(name, value.pk)  # named like a missing id: nothing of the other case
     for firearm in firearms:
         if firearm.case_id != case.pk:
-            raise ValidationError({"firearms": f"Firearm {firearm.pk} belongs to another case."})
+            raise not_found_error("firearms", firearm.pk)
 
 
 @transaction.atomic

@@ -3,6 +3,10 @@
 Concrete viewsets declare `queryset = Model.objects.all()`; this class narrows
 it with `.visible_to(user, action)` where the action follows the HTTP method,
 so an object the user may not see, or may not act on, answers 404.
+
+Related ids in request bodies are resolved by the serializers of `cases.api.fields`
+(`CaseRecordSerializer`, `CaseRelatedField`): only among the records the requester may see in the
+target case, anything else reading exactly like an id that does not exist.
 """
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.access import Action, Handling, Role
+from cases.api.fields import CaseRecordSerializer, CaseRelatedField
 from cases.models import (
     AuditEvent, Case, CaseMembership, Entity, EntityIdentifier, EntityLink, EvidenceFile, Job, Note, Task, User,
 )
@@ -63,7 +64,7 @@ class MembershipAddSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
-class HandledFields(serializers.ModelSerializer):
+class HandledFields(CaseRecordSerializer):
     case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     origin_agency = serializers.StringRelatedField(read_only=True)
     created_by = serializers.StringRelatedField(read_only=True)
@@ -88,11 +89,16 @@ class EntitySerializer(HandledFields):
         read_only_fields = ["fiu_released_at", "created_at"]
 
 
-class LinkSerializer(serializers.ModelSerializer):
+class LinkSerializer(CaseRecordSerializer):
+    """A link between two entities of one case: the source names the case (one where the user may add
+    records), the target is looked up in that case only."""
     case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    source = CaseRelatedField(Entity, Action.ADD, anchor=True)
+    target = CaseRelatedField(Entity, Action.ADD)
 
     class Meta:
         model = EntityLink
+        case_from = "source"
         fields = ["id", "case", "source", "target", "kind", "since", "until", "description"]
 
 
@@ -139,7 +145,7 @@ class EvidenceUploadSerializer(serializers.Serializer):
     supersedes = serializers.IntegerField(required=False, allow_null=True)
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(CaseRecordSerializer):
     case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     started_by = serializers.StringRelatedField()
     percent = serializers.IntegerField(read_only=True)

@@ -17,6 +17,7 @@ from cases.api.base import CaseFilterMixin, CaseScopedReadOnlyViewSet, CaseScope
 from cases.evidence import evidence_path
 from cases.jobs import job_cancel
 from cases.models import Case, CaseMembership, Entity, EntityLink, EvidenceFile, Job, Note, Task
+from cases.records import not_found
 
 
 class ReleaseMixin:
@@ -36,7 +37,7 @@ class CaseViewSet(CaseScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrieve
     serializer_class = s.CaseSerializer
     lookup_field = "reference"
     http_method_names = ["get", "post", "patch", "head", "options"]
-    action_permissions = {"audit": Action.MANAGE_TEAM, "verify_evidence": Action.VIEW, "timeline": Action.VIEW}
+    action_permissions = {"audit": Action.MANAGE_TEAM, "verify_evidence": Action.ADD, "timeline": Action.VIEW}
 
     def get_serializer_class(self):
         return s.CaseOpenSerializer if self.action == "create" else self.serializer_class
@@ -129,7 +130,7 @@ class HandledRecordViewSet(ReleaseMixin, CaseFilterMixin, CaseScopedViewSet):
 
     def create(self, request, *args, **kwargs):
         case = self.case_for_create(request)
-        body = self.get_serializer(data=request.data)
+        body = self.get_serializer(data=request.data, context={**self.get_serializer_context(), "case": case})
         body.is_valid(raise_exception=True)
         record = type(self).create_service(case=case, by=request.user, **self.service_fields(body.validated_data))
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
@@ -187,16 +188,6 @@ class LinkViewSet(CaseFilterMixin, CaseScopedViewSet):
     serializer_class = s.LinkSerializer
     http_method_names = ["get", "post", "head", "options"]
 
-    def get_serializer(self, *args, **kwargs):
-        serializer = super().get_serializer(*args, **kwargs)
-        if hasattr(serializer, "fields"):
-            # Only entities of cases where the user may add records can be linked.
-            visible = Entity.objects.visible_to(self.request.user, Action.ADD)
-            for name in ("source", "target"):
-                if name in serializer.fields:
-                    serializer.fields[name].queryset = visible
-        return serializer
-
     def create(self, request, *args, **kwargs):
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -226,8 +217,8 @@ class EvidenceViewSet(ReleaseMixin, CaseFilterMixin, CaseScopedReadOnlyViewSet):
         supersedes = None
         if supersedes_id:
             supersedes = EvidenceFile.objects.visible_to(request.user).filter(case=case, pk=supersedes_id).first()
-            if supersedes is None:
-                raise drf_serializers.ValidationError({"supersedes": "No such file in this case."})
+            if supersedes is None:  # another case's file reads like a missing one
+                raise drf_serializers.ValidationError({"supersedes": not_found(supersedes_id)})
         evidence = services.evidence_upload(case=case, by=request.user, upload=data.pop("file"), supersedes=supersedes, **data)
         return Response(self.get_serializer(evidence).data, status=status.HTTP_201_CREATED)
 

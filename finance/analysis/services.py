@@ -13,6 +13,7 @@ from django.utils import timezone
 from cases import jobs
 from cases.access import Action, Handling
 from cases.audit import audit_record
+from cases.records import require_in_case
 from cases.services import evidence_upload, record_release_fiu, require
 from finance.models import Account, CryptoTransaction, Party, Transaction
 from finance.normalize import identifier_normalized, name_normalized
@@ -520,10 +521,8 @@ def seizure_payment_mark(*, case, by, seizure, transaction=None, crypto_transact
     """Mark a payment as linked to a seizure (e.g. the darknet order for the seized guns)."""
     require(by, case, Action.ADD)
     for obj, what in ((seizure, "seizure"), (transaction, "transaction"), (crypto_transaction, "crypto transaction")):
-        if obj is not None and obj.case_id != case.pk:
-            raise ValidationError({what.replace(" ", "_"): f"The {what} belongs to another case."})
-        if obj is not None and not type(obj).objects.visible_to(by).filter(pk=obj.pk).exists():
-            raise ValidationError({what.replace(" ", "_"): f"No such {what} in this case."})
+        if obj is not None:  # another case's record, or a hidden one, reads like a missing id
+            require_in_case(case, obj, what.replace(" ", "_"), user=by)
     link = SeizurePayment(case=case, created_by=by, seizure=seizure, transaction=transaction,
                           crypto_transaction=crypto_transaction, note=note[:300])
     link.full_clean()

@@ -4,11 +4,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.access import Handling
+from cases.api.fields import CaseRecordSerializer
 from finance.models import Account, CryptoMovement, CryptoTransaction, Import, ImportFormat, Party, ResolutionSuggestion, Transaction
 from finance.parsers.tabular import FIELDS
 
 
-class ImportSerializer(serializers.ModelSerializer):
+class ImportSerializer(CaseRecordSerializer):
     case = serializers.CharField(source="case.reference", read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
     job = serializers.IntegerField(source="job_id", read_only=True)
@@ -57,13 +58,14 @@ class MappingConfirmSerializer(serializers.Serializer):
     profile_name = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AccountSerializer(serializers.ModelSerializer):
+class AccountSerializer(CaseRecordSerializer):
     holders = serializers.SerializerMethodField()
 
     class Meta:
         model = Account
         fields = ["id", "kind", "identifier", "identifier_normalized", "is_iban", "bic", "institution", "country",
                   "currency", "chain", "holders", "handling", "source_import", "source_row", "source_path"]
+        read_only_fields = fields  # the ledger is written by imports only
 
     @extend_schema_field({"type": "array", "items": {"type": "object", "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}}}})
@@ -71,14 +73,15 @@ class AccountSerializer(serializers.ModelSerializer):
         return [{"id": p.pk, "name": p.name} for p in obj.holders.all()]
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(CaseRecordSerializer):
     class Meta:
         model = Party
         fields = ["id", "kind", "name", "identifiers", "country", "birth_date", "entity", "merged_into", "handling",
                   "source_import", "source_row", "source_path"]
+        read_only_fields = fields  # the ledger is written by imports only
 
 
-class TransactionSerializer(serializers.ModelSerializer):
+class TransactionSerializer(CaseRecordSerializer):
     source_sha256 = serializers.CharField(source="source_import.sha256", read_only=True)
     source_format = serializers.CharField(source="source_import.format", read_only=True)
 
@@ -88,9 +91,10 @@ class TransactionSerializer(serializers.ModelSerializer):
                   "fx_rate", "fx_rate_date", "debit_account", "credit_account", "debit_party", "credit_party",
                   "channel", "reference", "external_id", "probable_duplicate_of", "handling", "source_import",
                   "source_sha256", "source_format", "source_row", "source_path"]
+        read_only_fields = fields  # the ledger is written by imports only
 
 
-class CryptoMovementSerializer(serializers.ModelSerializer):
+class CryptoMovementSerializer(CaseRecordSerializer):
     address = serializers.CharField(source="address.identifier")
 
     class Meta:
@@ -98,16 +102,17 @@ class CryptoMovementSerializer(serializers.ModelSerializer):
         fields = ["side", "position", "address", "value"]
 
 
-class CryptoTransactionSerializer(serializers.ModelSerializer):
+class CryptoTransactionSerializer(CaseRecordSerializer):
     movements = CryptoMovementSerializer(many=True, read_only=True)
 
     class Meta:
         model = CryptoTransaction
         fields = ["id", "chain", "tx_hash", "block_time", "block_height", "asset", "fee", "model", "movements",
                   "probable_duplicate_of", "handling", "source_import", "source_row", "source_path"]
+        read_only_fields = fields  # the ledger is written by imports only
 
 
-class SuggestionSerializer(serializers.ModelSerializer):
+class SuggestionSerializer(CaseRecordSerializer):
     party_name = serializers.CharField(source="party.name", read_only=True)
     target_name = serializers.SerializerMethodField()
 
@@ -115,6 +120,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
         model = ResolutionSuggestion
         fields = ["id", "party", "party_name", "entity", "other_party", "target_name", "score", "reasons", "status",
                   "decided_by", "decided_at"]
+        read_only_fields = fields  # the ledger is written by imports only
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_target_name(self, obj):

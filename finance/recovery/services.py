@@ -16,6 +16,7 @@ from django.utils import timezone
 from cases.access import Action, Handling, Role
 from cases.audit import audit_record
 from cases.models import CaseMembership, Entity, EvidenceFile
+from cases.records import not_found_error, require_in_case
 from cases.services import check_handling, notify, require
 from finance.validation import Invalid, check_country, check_currency
 
@@ -37,9 +38,10 @@ def _save(instance, exclude=None):
     return instance
 
 
-def _same_case(case, record, what):
-    if record.case_id != case.pk:
-        raise ValidationError(f"{what} belongs to another case; only records of {case.reference} can be used here.")
+def _same_case(case, record, field, by=None):
+    """A related record of another case, or one `by` may not see, is refused like an id that does not exist:
+    the message names nothing (no label, title or case)."""
+    require_in_case(case, record, field, user=by)
 
 
 def _currency(value, field="currency"):
@@ -80,7 +82,7 @@ def asset_register(*, case, by, kind, label, jurisdiction, handling=Handling.TEA
         raise TypeError(f"unknown asset fields: {sorted(unknown)}")
     account = fields.get("account")
     if account is not None:
-        _same_case(case, account, "The ledger account")
+        _same_case(case, account, "account", by)
     fields["currency"] = _currency(fields.get("currency"))
     fields["estimated_value"] = _decimal(fields.get("estimated_value"), "estimated_value")
     asset = _save(Asset(case=case, created_by=by, origin_agency=by.agency, handling=handling, kind=kind,
@@ -111,7 +113,7 @@ def asset_update(*, asset, by, **fields) -> Asset:
     if "jurisdiction" in fields:
         fields["jurisdiction"] = _country(fields["jurisdiction"], "jurisdiction")
     if fields.get("account") is not None:
-        _same_case(asset.case, fields["account"], "The ledger account")
+        _same_case(asset.case, fields["account"], "account", by)
     before = {k: str(getattr(asset, k)) for k in fields}
     for name, value in fields.items():
         setattr(asset, name, value)
@@ -143,7 +145,7 @@ def _deconflict(*, asset, by, identifier):
     others = (AssetIdentifier.objects.filter(kind=identifier.kind, value_normalized=identifier.value_normalized)
               .exclude(asset__case=asset.case).select_related("asset", "asset__case"))
     matches = [Match(other_case=o.asset.case, other_type="recovery.Asset", other_id=str(o.asset_id),
-                     matched_value=identifier.value_normalized, other_label=o.asset.label, other=o.asset,
+                     matched_value=identifier.value_normalized, other=o.asset,
                      other_url=reverse("recovery:detail", kwargs={"reference": o.asset.case.reference,
                                                                    "pk": o.asset_id}))
                for o in others]
@@ -159,7 +161,7 @@ def holder_add(*, asset, by, entity, role=AssetHolder.Role.HOLDER, share_percent
     require(by, asset.case, Action.ADD)
     if not isinstance(entity, Entity):
         raise ValidationError({"entity": "Choose a person or organisation of the case."})
-    _same_case(asset.case, entity, f"{entity.name}")
+    _same_case(asset.case, entity, "entity", by)
     share = _decimal(share_percent, "share_percent")
     if AssetHolder.objects.filter(asset=asset, entity=entity, role=role).exists():
         raise ValidationError({"entity": f"{entity.name} is already recorded as {AssetHolder.Role(role).label.lower()}."})
@@ -184,9 +186,7 @@ def origin_link(*, asset, by, kind, target, explanation="") -> AssetOrigin:
         raise ValidationError({"kind": f"Unknown kind of origin evidence “{kind}”."})
     if not isinstance(target, origin_kind.model):
         raise ValidationError({"target": f"The linked record is not a {origin_kind.label.lower()}."})
-    _same_case(asset.case, target, f"This {origin_kind.label.lower()}")
-    if not origin_kind.model.objects.visible_to(by).filter(pk=target.pk).exists():
-        raise ValidationError({"target": f"No {origin_kind.label.lower()} #{target.pk} that you may see in this case."})
+    _same_case(asset.case, target, "target", by)
     from django.contrib.contenttypes.models import ContentType
 
     ct = ContentType.objects.get_for_model(target)
@@ -217,8 +217,7 @@ def measure_record(*, case, by, asset, to_state, authority, legal_basis, issued_
     if unknown:
         raise TypeError(f"unknown measure fields: {sorted(unknown)}")
     if asset.case_id != case.pk:
-        raise ValidationError({"asset": f"Asset “{asset.label}” belongs to another case; a measure of "
-                                        f"{case.reference} can only apply to this case's assets."})
+        raise not_found_error("asset", asset.pk)
     asset = Asset.objects.select_for_update().get(pk=asset.pk)  # one transition at a time
     if to_state not in AssetState.values:
         raise ValidationError({"to_state": f"Unknown state “{to_state}”."})
@@ -229,13 +228,11 @@ def measure_record(*, case, by, asset, to_state, authority, legal_basis, issued_
     if fields["amount_covered"] is not None and not fields["amount_currency"]:
         fields["amount_currency"] = asset.currency
     documents = list(documents)
-    for doc in documents:
-        _same_case(case, doc, f"Document “{doc.title}”")
-    visible_docs = set(EvidenceFile.objects.visible_to(by).filter(pk__in=[d.pk for d in documents])
+    visible_docs = set(EvidenceFile.objects.visible_to(by).filter(case=case, pk__in=[d.pk for d in documents])
                        .values_list("pk", flat=True))
     for doc in documents:
-        if doc.pk not in visible_docs:
-            raise ValidationError({"documents": f"No evidence file #{doc.pk} that you may see in this case."})
+        if doc.case_id != case.pk or doc.pk not in visible_docs:
+            raise not_found_error("documents", doc.pk)
     measure = LegalMeasure(case=case, created_by=by, asset=asset, from_state=asset.state, to_state=to_state,
                            authority=(authority or "").strip(), legal_basis=(legal_basis or "").strip(),
                            issued_on=issued_on, **fields)
@@ -350,11 +347,11 @@ def freeze_request_draft(*, case, by, assets=(), endpoints=(), addressee, addres
             raise ValidationError({"analysis": "This analysis does not exist in this case."})
     if not assets and not endpoints:
         raise ValidationError({"assets": "Select at least one asset (or crypto endpoint) the request is about."})
+    visible = set(Asset.objects.visible_to(by).filter(case=case, pk__in=[a.pk for a in assets])
+                  .values_list("pk", flat=True))
     for asset in assets:
-        _same_case(case, asset, f"Asset “{asset.label}”")
-    visible = set(Asset.objects.visible_to(by).filter(pk__in=[a.pk for a in assets]).values_list("pk", flat=True))
-    if any(a.pk not in visible for a in assets):
-        raise ValidationError({"assets": "One of the selected assets is not one you may see in this case."})
+        if asset.pk not in visible:
+            raise not_found_error("assets", asset.pk)
     for number, endpoint in enumerate(endpoints, start=1):
         if not endpoint.get("address") or not endpoint.get("chain"):
             raise ValidationError({"endpoints": f"Endpoint {number} needs a chain and an address."})
@@ -495,10 +492,11 @@ MLA_FIELDS = ("purpose", "legal_basis", "central_authority", "status", "sent_on"
 
 def _case_assets(case, by, assets):
     assets = list(assets)
+    visible = set(Asset.objects.visible_to(by).filter(case=case, pk__in=[a.pk for a in assets])
+                  .values_list("pk", flat=True))
     for asset in assets:
-        _same_case(case, asset, f"Asset “{asset.label}”")
-    if Asset.objects.visible_to(by).filter(pk__in=[a.pk for a in assets]).count() != len({a.pk for a in assets}):
-        raise ValidationError({"assets": "One of the selected assets is not one you may see in this case."})
+        if asset.pk not in visible:
+            raise not_found_error("assets", asset.pk)
     return assets
 
 
@@ -571,7 +569,7 @@ def sharing_create(*, case, by, reference, shares, assets=(), concluded_on=None,
     if SharingAgreement.objects.filter(case=case, reference=reference).exists():
         raise ValidationError({"reference": f"This case already has a sharing agreement {reference}."})
     if mla_request is not None:
-        _same_case(case, mla_request, "The MLA request")
+        _same_case(case, mla_request, "mla_request", by)
     cleaned = _check_shares(shares)
     assets = _case_assets(case, by, assets)
     agreement = _save(SharingAgreement(case=case, created_by=by, reference=reference, concluded_on=concluded_on,

@@ -1,9 +1,9 @@
 """Serializers of the seizures API: shapes only; services validate and write."""
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from cases.access import Action, Handling
+from cases.api.fields import CaseRecordSerializer, CaseRelatedField
 from cases.api.serializers import CaseField
 from cases.models import Agency, Entity
 
@@ -16,25 +16,13 @@ from ..models.choices import CriminalContext, PartyRole
 CASE_RECORD = ["id", "case", "created_by", "created_at"]
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class VisibleRelated(serializers.PrimaryKeyRelatedField):
-    """A related record of a case, limited to those the user may `action` (others are "does not exist")."""
-
-    def __init__(self, model, action=Action.VIEW, **kwargs):
-        self.model, self.case_action = model, action
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.visible_to(self.context["request"].user, self.case_action)
-
-
-class RecordSerializer(serializers.ModelSerializer):
+class RecordSerializer(CaseRecordSerializer):
     case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     created_by = serializers.StringRelatedField(read_only=True)
 
 
 @extend_schema_serializer(component_name="SeizureParty")
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(CaseRecordSerializer):
     entity_name = serializers.CharField(source="entity.name", read_only=True)
 
     class Meta:
@@ -59,6 +47,7 @@ class SeizureSerializer(RecordSerializer):
 
     class Meta:
         model = Seizure
+        case_from = "case_reference"
         validators = []  # uniqueness is checked by the services, with a clear message
         fields = [*CASE_RECORD, "case_reference", "reference", "occurred_at", "country", "region", "place", "latitude",
                   "longitude", "seizing_agency", "seizing_officer", "recovery_type", "context", "legal_basis",
@@ -86,12 +75,14 @@ class ContextChangeRequest(serializers.Serializer):
 
 
 class PartyAddRequest(serializers.Serializer):
-    entity = VisibleRelated(Entity)
+    """A party of a seizure; pass `context={"request": …, "case": seizure.case}`."""
+
+    entity = CaseRelatedField(Entity)
     role = serializers.ChoiceField(choices=PartyRole.choices)
 
 
 class FirearmSerializer(RecordSerializer):
-    seizure = VisibleRelated(Seizure, Action.ADD)
+    seizure = CaseRelatedField(Seizure, Action.ADD, anchor=True)  # the new record goes to its case
     item_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
 
     class Meta:
@@ -106,12 +97,13 @@ class FirearmSerializer(RecordSerializer):
 
 
 class PartSerializer(RecordSerializer):
-    seizure = VisibleRelated(Seizure, Action.ADD)
-    firearm = VisibleRelated(Firearm, required=False, allow_null=True)
+    seizure = CaseRelatedField(Seizure, Action.ADD, anchor=True)  # the new record goes to its case
+    firearm = CaseRelatedField(Firearm, required=False, allow_null=True)
     item_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
 
     class Meta:
         model = Part
+        case_from = "seizure"
         validators = []  # uniqueness is checked by the services, with a clear message
         fields = [*CASE_RECORD, "seizure", "item_number", "kind", "firearm", "make", "serial_as_read",
                   "serial_normalized", "markings", "quantity", "description"]
@@ -119,7 +111,7 @@ class PartSerializer(RecordSerializer):
 
 
 class AmmunitionSerializer(RecordSerializer):
-    seizure = VisibleRelated(Seizure, Action.ADD)
+    seizure = CaseRelatedField(Seizure, Action.ADD, anchor=True)  # the new record goes to its case
     item_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
 
     class Meta:
@@ -130,9 +122,9 @@ class AmmunitionSerializer(RecordSerializer):
 
 
 class CustodyEventSerializer(RecordSerializer):
-    firearm = VisibleRelated(Firearm, Action.ADD, required=False, allow_null=True)
-    part = VisibleRelated(Part, Action.ADD, required=False, allow_null=True)
-    ammunition = VisibleRelated(Ammunition, Action.ADD, required=False, allow_null=True)
+    firearm = CaseRelatedField(Firearm, Action.ADD, anchor=True, required=False, allow_null=True)
+    part = CaseRelatedField(Part, Action.ADD, anchor=True, required=False, allow_null=True)
+    ammunition = CaseRelatedField(Ammunition, Action.ADD, anchor=True, required=False, allow_null=True)
 
     class Meta:
         model = CustodyEvent
@@ -153,13 +145,13 @@ class HandledSerializer(RecordSerializer):
 
 
 class TransferDocumentSerializer(HandledSerializer):
-    seizure = VisibleRelated(Seizure, required=False, allow_null=True)
-    firearms = VisibleRelated(Firearm, many=True, required=False)
-    exporter = VisibleRelated(Entity, required=False, allow_null=True)
-    importer = VisibleRelated(Entity, required=False, allow_null=True)
-    broker = VisibleRelated(Entity, required=False, allow_null=True)
-    carrier = VisibleRelated(Entity, required=False, allow_null=True)
-    declared_end_user = VisibleRelated(Entity, required=False, allow_null=True)
+    seizure = CaseRelatedField(Seizure, required=False, allow_null=True)
+    firearms = CaseRelatedField(Firearm, many=True, required=False)
+    exporter = CaseRelatedField(Entity, required=False, allow_null=True)
+    importer = CaseRelatedField(Entity, required=False, allow_null=True)
+    broker = CaseRelatedField(Entity, required=False, allow_null=True)
+    carrier = CaseRelatedField(Entity, required=False, allow_null=True)
+    declared_end_user = CaseRelatedField(Entity, required=False, allow_null=True)
 
     class Meta:
         model = TransferDocument
@@ -170,7 +162,7 @@ class TransferDocumentSerializer(HandledSerializer):
 
 
 class TracingRequestSerializer(HandledSerializer):
-    firearms = VisibleRelated(Firearm, many=True)
+    firearms = CaseRelatedField(Firearm, many=True)
     reference = serializers.CharField(max_length=40, required=False, allow_blank=True)
     overdue = serializers.SerializerMethodField()
 

@@ -82,7 +82,7 @@ class SeizureViewSet(UpdateMixin, ScopedViewSet):
     @action(detail=True, methods=["post"])
     def parties(self, request, pk=None):
         seizure = self.get_object()
-        body = s.PartyAddRequest(data=request.data, context=self.get_serializer_context())
+        body = s.PartyAddRequest(data=request.data, context={**self.get_serializer_context(), "case": seizure.case})
         body.is_valid(raise_exception=True)
         party = services.seizure_party_add(seizure=seizure, by=request.user, **body.validated_data)
         return Response(s.PartySerializer(party).data, status=status.HTTP_201_CREATED)

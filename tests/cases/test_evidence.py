@@ -101,7 +101,7 @@ def test_new_version_supersedes_without_overwriting(world):
 def test_evidence_of_another_case_cannot_be_superseded(world):
     other = services.evidence_upload(case=world.other_case, by=world.users["outsider"],
                                      upload=SimpleUploadedFile("o.csv", b"a\n1\n", "text/csv"))
-    with pytest.raises(ValidationError, match="another case"):
+    with pytest.raises(ValidationError, match="does not exist"):
         services.evidence_upload(case=world.case, by=world.users["lead"], supersedes=other,
                                  upload=SimpleUploadedFile("m.csv", b"a\n2\n", "text/csv"))
 

@@ -94,7 +94,7 @@ def test_a_measure_on_an_asset_of_another_case_is_refused(world):
     with pytest.raises(ValidationError) as err:
         services.measure_record(case=world.case, by=world.users["asset"], asset=other_asset, to_state="frozen",
                                 authority="Court", legal_basis="CPC", issued_on=date(2026, 2, 1))
-    assert "belongs to another case" in err.value.message_dict["asset"][0]
+    assert err.value.message_dict["asset"] == [f'Invalid pk "{other_asset.pk}" - object does not exist.']
     assert Asset.objects.get(pk=other_asset.pk).state == "identified"
     assert not LegalMeasure.objects.filter(asset=other_asset).exists()
 

@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from cases.api.fields import CaseRecordSerializer
+
 from ..models import Alert, AnalysisKind, AnalysisRun, CryptoTag, ListEntry
 
 
-class RunSerializer(serializers.ModelSerializer):
+class RunSerializer(CaseRecordSerializer):
     case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     job_status = serializers.CharField(source="job.status", read_only=True, default="")
@@ -30,7 +32,7 @@ class RunStartSerializer(serializers.Serializer):
     params = serializers.JSONField(required=False, default=dict)
 
 
-class AlertSerializer(serializers.ModelSerializer):
+class AlertSerializer(CaseRecordSerializer):
     case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -48,7 +50,7 @@ class DecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ListEntrySerializer(serializers.ModelSerializer):
+class ListEntrySerializer(CaseRecordSerializer):
     case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
 
     class Meta:
@@ -57,7 +59,7 @@ class ListEntrySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "case", "value_normalized", "created_at"]
 
 
-class CryptoTagSerializer(serializers.ModelSerializer):
+class CryptoTagSerializer(CaseRecordSerializer):
     case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
 
     class Meta:

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from cases.access import Handling
+from cases.api.fields import CaseRecordSerializer, CaseRelatedField
 from cases.models import Entity, EvidenceFile
 
 from ..models import (
@@ -19,7 +20,7 @@ class IdentifierSerializer(serializers.ModelSerializer):
         read_only_fields = ["value_normalized"]
 
 
-class HolderSerializer(serializers.ModelSerializer):
+class HolderSerializer(CaseRecordSerializer):
     entity_name = serializers.CharField(source="entity.name", read_only=True)
 
     class Meta:
@@ -27,13 +28,13 @@ class HolderSerializer(serializers.ModelSerializer):
         fields = ["id", "entity", "entity_name", "role", "share_percent", "note"]
 
 
-class OriginSerializer(serializers.ModelSerializer):
+class OriginSerializer(CaseRecordSerializer):
     class Meta:
         model = AssetOrigin
         fields = ["id", "kind", "object_id", "label", "explanation"]
 
 
-class AssetSerializer(serializers.ModelSerializer):
+class AssetSerializer(CaseRecordSerializer):
     case = serializers.CharField(source="case.reference", read_only=True)
     identifiers = IdentifierSerializer(many=True, required=False)
     holders = serializers.SerializerMethodField()
@@ -55,19 +56,22 @@ class AssetSerializer(serializers.ModelSerializer):
         return HolderSerializer(asset.holders.filter(entity_id__in=entities), many=True).data
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(CaseRecordSerializer):
     case = serializers.CharField(source="case.reference", read_only=True)
     asset_label = serializers.CharField(source="asset.label", read_only=True)
-    documents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    documents = CaseRelatedField(EvidenceFile, many=True, read_only=True)
 
     class Meta:
         model = LegalMeasure
         fields = ["id", "case", "asset", "asset_label", "from_state", "to_state", "authority", "legal_basis",
                   "order_reference", "issued_on", "served_on", "expires_on", "review_on", "amount_covered",
                   "amount_currency", "reason", "note", "documents", "superseded_at", "created_at"]
+        read_only_fields = fields  # measures are recorded with POST …/assets/<id>/transition/
 
 
 class TransitionSerializer(serializers.Serializer):
+    """A measure on an asset; pass `context={"request": …, "case": asset.case}`."""
+
     to_state = serializers.ChoiceField(choices=AssetState.choices)
     authority = serializers.CharField(max_length=200)
     legal_basis = serializers.CharField(max_length=300)
@@ -80,7 +84,7 @@ class TransitionSerializer(serializers.Serializer):
     amount_currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
     reason = serializers.CharField(required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True)
-    documents = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=EvidenceFile.objects.all())
+    documents = CaseRelatedField(EvidenceFile, many=True, required=False)
 
 
 class DeadlineSerializer(serializers.Serializer):
@@ -103,9 +107,9 @@ class EndpointSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class LetterSerializer(serializers.ModelSerializer):
+class LetterSerializer(CaseRecordSerializer):
     case = serializers.CharField(source="case.reference", read_only=True)
-    assets = serializers.PrimaryKeyRelatedField(many=True, queryset=Asset.objects.all(), required=False)
+    assets = CaseRelatedField(Asset, many=True, required=False)
     endpoints = EndpointSerializer(many=True, required=False)
     handling = serializers.CharField(read_only=True)
 
@@ -118,9 +122,9 @@ class LetterSerializer(serializers.ModelSerializer):
         extra_kwargs = {"subject": {"required": False}, "body": {"required": False}}
 
 
-class MlaSerializer(serializers.ModelSerializer):
+class MlaSerializer(CaseRecordSerializer):
     case = serializers.CharField(source="case.reference", read_only=True)
-    assets = serializers.PrimaryKeyRelatedField(many=True, queryset=Asset.objects.all(), required=False)
+    assets = CaseRelatedField(Asset, many=True, required=False)
     handling = serializers.ChoiceField(choices=Handling.choices, default=Handling.TEAM)
 
     class Meta:
@@ -137,9 +141,9 @@ class ShareSerializer(serializers.Serializer):
     share_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
 
 
-class SharingSerializer(serializers.ModelSerializer):
+class SharingSerializer(CaseRecordSerializer):
     case = serializers.CharField(source="case.reference", read_only=True)
-    assets = serializers.PrimaryKeyRelatedField(many=True, queryset=Asset.objects.all(), required=False)
+    assets = CaseRelatedField(Asset, many=True, required=False)
     shares = ShareSerializer(many=True)
     total_percent = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True)
 

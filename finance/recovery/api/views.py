@@ -42,7 +42,7 @@ class AssetViewSet(HandledRecordViewSet):
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         asset = self.get_object()
-        body = s.TransitionSerializer(data=request.data)
+        body = s.TransitionSerializer(data=request.data, context={**self.get_serializer_context(), "case": asset.case})
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         measure = services.measure_record(case=asset.case, by=request.user, asset=asset,
@@ -141,7 +141,7 @@ class SharingViewSet(CaseFilterMixin, CaseScopedViewSet):
 
     def create(self, request, *args, **kwargs):
         case = self.case_for_create(request)
-        body = self.get_serializer(data=request.data)
+        body = self.get_serializer(data=request.data, context={**self.get_serializer_context(), "case": case})
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         data["shares"] = [(x["state"], x["share_percent"]) for x in data["shares"]]
