@@ -31,7 +31,6 @@ class Match:
     other_id: str
     matched_value: str
     match_type: str = DeconflictionHit.MatchType.EXACT
-    other_label: str = ""  # never shown outside the other case
     other_url: str = ""  # the other record's page: the link its own side is given
     other: object = None  # the other record itself, for its handling
     other_value: str = ""  # the value as the other side holds it (a partial serial differs)

@@ -35,7 +35,7 @@ def check_accounts(*, case, by, account_ids):
             continue
         matches.setdefault(subject.pk, (subject, []))[1].append(
             Match(other_case=other.case, other_type="finance.Account", other_id=str(other.pk),
-                  matched_value=subject.identifier, other_label=f"account {other.identifier}", other=other,
+                  matched_value=subject.identifier, other=other,
                   other_value=other.identifier, other_url=_url(other)))
     for subject, subject_matches in matches.values():
         notices += deconfliction_report(by=by, case=case, subject=subject, kind=_label(subject), matches=subject_matches,

@@ -56,8 +56,7 @@ def _match(other, value, exact):
     return Match(
         other_case=other.case, other_type=Firearm._meta.label, other_id=str(other.pk), matched_value=value,
         match_type=DeconflictionHit.MatchType.EXACT if exact else DeconflictionHit.MatchType.PARTIAL,
-        other_label=f"firearm {other} (serial as read {other.serial_as_read})", other_url=url, other=other,
-        other_value=other.serial_normalized,
+        other_url=url, other=other, other_value=other.serial_normalized,
     )
 
 
