@@ -17,6 +17,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from cases import signals  # noqa: F401  (Celery job tracking)
+        from cases import checks, tokens  # noqa: F401  (deploy checks; sign-out revokes session tokens)
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_ensure_audit_protection, sender=self)

@@ -69,7 +69,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -77,6 +76,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "cases.apps.CasesConfig",
     "seizures.apps.SeizuresConfig",
@@ -93,6 +93,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Nothing behind the sign-in is cached; then the second factor is enforced (cases/middleware.py).
+    "cases.middleware.NoStoreMiddleware",
+    "cases.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -165,10 +168,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:list"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout after repeated failures (per user name and address).
+# The client address comes from X-Forwarded-For only through this many trusted reverse proxies
+# (0: the socket's peer). Used by the audit trail, the lockout and the API throttles (cases/middleware.py).
+PARALLAX_TRUSTED_PROXIES = env_int("PARALLAX_TRUSTED_PROXIES", 0)
+
+# Lockout after repeated failures: per user name from any address, and per address over all user
+# names with a larger budget, so that a password spray is stopped (cases/lockout.py).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+PARALLAX_LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "cases.lockout.ParallaxAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "cases.middleware.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -179,6 +190,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Parallax")
+# A second factor for every case member and staff account (cases/two_factor.py). Off only in the test
+# suite, whose tests sign in with force_login; a deploy check warns when it is off (cases/checks.py).
+PARALLAX_2FA_REQUIRED = env_bool("PARALLAX_2FA_REQUIRED", not TESTING)
+# Short names of agencies whose members need no second factor (staff always do).
+PARALLAX_2FA_EXEMPT_AGENCIES = env_list("PARALLAX_2FA_EXEMPT_AGENCIES", [])
+# API tokens (cases/tokens.py) expire after this many hours.
+PARALLAX_API_TOKEN_HOURS = env_int("PARALLAX_API_TOKEN_HOURS", 12)
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -248,8 +266,9 @@ CONTENT_SECURITY_POLICY = {
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: a refused token answers 401 with WWW-Authenticate (cases/tokens.py).
+        "cases.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -257,6 +276,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
+    # Throttles key on the client address behind the trusted proxies only (see PARALLAX_TRUSTED_PROXIES).
+    "NUM_PROXIES": PARALLAX_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     # The schema is checked by tests/test_api_schema.py; `check --deploy` is about deployment.
@@ -272,8 +293,21 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-# --- Celery ---------------------------------------------------------------
+# --- Cache ----------------------------------------------------------------
+# API throttles count here, so every process must see the same counts: Redis when there is one,
+# otherwise a file cache on this machine (the lockout counts live in the database). The test suite
+# runs in one process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "parallax"}}
+elif TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": os.environ.get("PARALLAX_CACHE_DIR", str(VAR_DIR / "cache"))}}
+
+# --- Celery ---------------------------------------------------------------
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3 * 3600)}

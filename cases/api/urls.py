@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from cases.api import views
+from cases.api import auth, views
 from cases.dossier.api import DossierViewSet
 
 router = DefaultRouter()
@@ -16,6 +16,6 @@ router.register("jobs", views.JobViewSet, basename="job")
 router.register("dossiers", DossierViewSet, basename="dossier")  # issue 7
 
 urlpatterns = [
-    path("auth/token/", views.ObtainTokenView.as_view(), name="api-token"),
+    path("auth/token/", auth.ObtainTokenView.as_view(), name="api-token"),
     *router.urls,
 ]

@@ -2,16 +2,11 @@
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers as drf_serializers, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
 
 from cases import selectors, services
 from cases.access import Action
-from cases.account_views import confirmed_device
 from cases.api import serializers as s
 from cases.api.base import CaseFilterMixin, CaseScopedReadOnlyViewSet, CaseScopedViewSet, CaseScopedViewSetMixin
 from cases.evidence import evidence_path
@@ -248,36 +243,3 @@ class JobViewSet(CaseFilterMixin, CaseScopedReadOnlyViewSet):
         if job.started_by_id != request.user.pk and not selectors.user_actions(user=request.user, case=job.case) >= {Action.MANAGE_TEAM}:
             raise Http404
         return Response(s.JobSerializer(job_cancel(job=job, by=request.user)).data)
-
-
-class TokenSerializer(drf_serializers.Serializer):
-    username = drf_serializers.CharField()
-    password = drf_serializers.CharField(style={"input_type": "password"})
-    otp_token = drf_serializers.CharField(required=False, allow_blank=True)
-
-
-class ObtainTokenView(APIView):
-    """Exchange user name, password (and authenticator code, if set up) for an API token."""
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
-
-    @extend_schema(request=TokenSerializer, responses={200: dict})
-    def post(self, request):
-        from django.contrib.auth import authenticate
-
-        from cases.audit import audit_record
-
-        body = TokenSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        user = authenticate(request._request, username=body.validated_data["username"],
-                            password=body.validated_data["password"])
-        if user is None:
-            return Response({"detail": "Wrong user name or password, or the account is locked."},
-                            status=status.HTTP_400_BAD_REQUEST)
-        device = confirmed_device(user)
-        if device is not None and not device.verify_token((body.validated_data.get("otp_token") or "").strip()):
-            return Response({"otp_token": "A valid authenticator code is required."}, status=status.HTTP_400_BAD_REQUEST)
-        token, _ = Token.objects.get_or_create(user=user)
-        audit_record(actor=user, action="auth.token")
-        return Response({"token": token.key})

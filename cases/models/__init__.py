@@ -14,5 +14,6 @@ __all__ = [
     "Notification", "DeconflictionHit",
 ]
 from .dossier import Dossier  # noqa: E402  (issue 7)
+from .tokens import ApiToken  # noqa: E402
 
-__all__ += ["Dossier"]
+__all__ += ["Dossier", "ApiToken"]

@@ -3,6 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import services
 from cases.access import Action, Handling
+from cases.tokens import api_token_issue
 from tests.authz import ANONYMOUS, Route, case_kwargs, no_kwargs
 
 
@@ -27,6 +28,7 @@ def build(world):
             "manifest.csv", b"consignment,shipper\nTRK-1,Nordwaffen\n", "text/csv")),
         job=services.evidence_verify_start(case=case, by=u["lead"]),
         membership=case.memberships.get(user=u["observer"]),
+        api_token=api_token_issue(user=u["lead"])[0],
         fiu_grant=services.fiu_access_grant(case=case, by=u["analyst"], user=u["prosecutor"], reason="charging decision"),
     )
 
@@ -66,6 +68,14 @@ ROUTES = {
     "login": Route(expect=lambda person: {200, 302}, kwargs=no_kwargs),
     "logout": Route(method="post", expect=lambda person: 302, kwargs=no_kwargs),
     "two-factor": Route(expect=logged_in(200), kwargs=no_kwargs),
+    "security": Route(expect=logged_in(200), kwargs=no_kwargs),
+    # nobody of the world has an authenticator app: these send back to the set-up or security page
+    "two-factor-verify": Route(expect=logged_in(302), kwargs=no_kwargs),
+    "two-factor-disable": Route(method="post", expect=logged_in(302), kwargs=no_kwargs),
+    "recovery-codes": Route(method="post", expect=logged_in(302), kwargs=no_kwargs),
+    "api-token-create": Route(method="post", expect=logged_in(200), kwargs=no_kwargs),
+    "api-token-revoke": Route(method="post", kwargs=lambda w: {"pk": w.api_token.pk},
+                              expect=lambda person: "login" if person == ANONYMOUS else (302 if person == "lead" else 404)),
     "cases:list": Route(expect=logged_in(200), kwargs=no_kwargs),
     "cases:open": [
         Route(expect=logged_in(200), kwargs=no_kwargs),
