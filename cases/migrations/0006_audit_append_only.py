@@ -51,6 +51,11 @@ def install(apps, schema_editor):
 
 
 def remove(apps, schema_editor):
+    # Unapplying drops `algo`, and applying again would mark keyed events as plain SHA-256.
+    if apps.get_model("cases", "AuditEvent").objects.using(schema_editor.connection.alias).filter(
+            algo="hmac-sha256").exists():
+        raise RuntimeError("cases.0006_audit_append_only cannot be unapplied: the audit trail holds "
+                           "HMAC-sealed events, which would lose their seal algorithm.")
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(PG_REMOVE, params=None)

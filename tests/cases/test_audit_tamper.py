@@ -309,3 +309,20 @@ def test_production_refuses_to_start_without_an_audit_key(tmp_path):
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=django_settings.BASE_DIR, env=env,
                             capture_output=True, text=True)
     assert result.returncode != 0 and "PARALLAX_AUDIT_KEY" in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_transactional_tests_still_get_a_clean_database(world):
+    """The test runner flushes after a transactional test; the triggers are lifted for that flush only."""
+    assert audit_protection.missing(connection) == []
+    with pytest.raises(IntegrityError, match="append-only"):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")
+    # the flush at teardown must succeed, and leave the triggers in place (checked by the next test)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_flush_the_trail_starts_empty_and_protected(world):
+    assert AuditEvent.objects.order_by("id").first().prev_hash == AuditEvent.GENESIS
+    assert audit_protection.missing(connection) == []
+    assert audit_verify_chain().ok
