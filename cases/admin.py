@@ -38,10 +38,21 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["id", "at", "actor_label", "action", "object_type", "object_id", "case", "ip"]
+    """The administrator is no member of any case: of an event that belongs to a case he reads the
+    type, id, actor, time and action only, never the label, the details or the case's title."""
+    list_display = ["id", "at", "actor_label", "action", "object_type", "object_id", "case_id", "ip"]
     list_filter = ["action"]
     search_fields = ["actor_label", "action", "object_id"]
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+    CASE_EVENT_FIELDS = ["id", "at", "actor_label", "action", "object_type", "object_id", "case_id", "ip",
+                         "prev_hash", "hash", "algo"]
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.case_id is not None:
+            return self.CASE_EVENT_FIELDS
+        return ["id", *[f.name for f in AuditEvent._meta.fields if f.name not in ("id", "case")]]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
 
     def has_add_permission(self, request):
         return False

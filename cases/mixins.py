@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 
 from cases import selectors
 from cases.access import Action
+from cases.audit import audit_request_read, reads_tracked
 
 
 class CaseMixin(LoginRequiredMixin):
@@ -25,10 +26,21 @@ class CaseMixin(LoginRequiredMixin):
         action = self.post_action if (request.method == "POST" and self.post_action) else self.case_action
         self.case = selectors.case_get(user=request.user, reference=kwargs["reference"], action=action)
         self.actions = selectors.user_actions(user=request.user, case=self.case)
-        return super().dispatch(request, *args, **kwargs)
+        if request.method != "GET":
+            return super().dispatch(request, *args, **kwargs)
+        # Every page of a case shows case content: a page that audits no read itself is audited here.
+        self.records_read = []
+        with reads_tracked() as events:
+            response = super().dispatch(request, *args, **kwargs)
+        if response.status_code < 400 and not events:
+            audit_request_read(request=request, by=request.user, case=self.case, records=self.records_read)
+        return response
 
     def get_record(self, model, pk, action=Action.VIEW):
-        return selectors.record_get(model, user=self.request.user, case=self.case, pk=pk, action=action)
+        record = selectors.record_get(model, user=self.request.user, case=self.case, pk=pk, action=action)
+        if hasattr(self, "records_read"):
+            self.records_read.append(record)
+        return record
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs) if hasattr(super(), "get_context_data") else dict(kwargs)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases import evidence as evidence_store
 from cases.access import Action, Handling, Role, can, has_fiu_access, user_is_fiu
-from cases.audit import audit_record
+from cases.audit import AuditAction, audit_read, audit_record, read_action
 from cases.models import (
     Agency, Case, CaseMembership, Entity, FiuAccessGrant, EntityIdentifier, EntityLink, EvidenceFile, Job, Note, Notification, Tag, Task,
     User,
@@ -363,8 +363,8 @@ def record_release_fiu(*, record, by, reason, sources=(), confirm_sources=False)
 
 
 def record_viewed(*, record, by, action="view"):
-    """Audit that `by` looked at (or downloaded, or exported) a case record."""
-    audit_record(actor=by, action=f"{record._meta.model_name}.{action}", obj=record)
+    """Audit that `by` looked at (or downloaded, or exported) a case record (see `audit_read`)."""
+    audit_read(record=record, by=by, action=read_action(record, action))
 
 
 # --- evidence files -------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from cases import forms, selectors, services
 from cases.access import Action
+from cases.audit import AuditAction, audit_read, audit_redact, read_filters
 from cases.evidence import evidence_path
 from cases.jobs import job_cancel
 from cases.mixins import CaseMixin, paginate, service_call
@@ -176,6 +177,7 @@ class EntityListView(CaseMixin, TemplateView):
         qs = selectors.entity_list(user=self.request.user, case=self.case, q=g.get("q", "").strip(),
                                    kind=g.get("kind", ""), role=g.get("role", ""))
         context["page"], context["query"] = paginate(self.request, qs)
+        audit_read(record=self.case, by=self.request.user, action=AuditAction.ENTITY_LIST, details=read_filters(g))
         context.update(kinds=Entity.Kind.choices, roles=Entity.CaseRole.choices, filters=g)
         return context
 
@@ -288,6 +290,9 @@ class NoteListView(CaseMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         qs = selectors.note_list(user=self.request.user, case=self.case, q=self.request.GET.get("q", "").strip())
         context["page"], context["query"] = paginate(self.request, qs)
+        if self.request.method == "GET":
+            audit_read(record=self.case, by=self.request.user, action=AuditAction.NOTE_LIST,
+                       details=read_filters(self.request.GET))
         if Action.ADD in self.actions:
             context.setdefault("form", forms.NoteForm())
         return context
@@ -366,6 +371,9 @@ class TaskListView(CaseMixin, TemplateView):
         qs = selectors.task_list(user=self.request.user, case=self.case, status=status,
                                  assignee=self.request.user if self.request.GET.get("mine") else None)
         context["page"], context["query"] = paginate(self.request, qs)
+        if self.request.method == "GET":
+            audit_read(record=self.case, by=self.request.user, action=AuditAction.TASK_LIST,
+                       details=read_filters(self.request.GET))
         context.update(statuses=Task.Status.choices, status=status, mine=self.request.GET.get("mine"),
                        today=timezone.localdate())
         if Action.ADD in self.actions:
@@ -408,6 +416,9 @@ class EvidenceListView(CaseMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         qs = selectors.evidence_list(user=self.request.user, case=self.case, q=self.request.GET.get("q", "").strip())
         context["page"], context["query"] = paginate(self.request, qs)
+        if self.request.method == "GET":
+            audit_read(record=self.case, by=self.request.user, action=AuditAction.EVIDENCE_LIST,
+                       details=read_filters(self.request.GET))
         if Action.ADD in self.actions:
             context.setdefault("form", forms.EvidenceUploadForm())
         return context
@@ -480,6 +491,7 @@ class TimelineView(CaseMixin, TemplateView):
             limit = 100
         context["items"] = selectors.timeline(user=self.request.user, case=self.case, limit=limit)
         context["limit"] = limit
+        audit_read(record=self.case, by=self.request.user, action=AuditAction.TIMELINE_VIEW, details={"limit": limit})
         return context
 
 
@@ -494,6 +506,10 @@ class AuditView(CaseMixin, TemplateView):
                                   action_prefix=self.request.GET.get("action", "").strip(),
                                   actor=self.request.GET.get("actor", "").strip())
         context["page"], context["query"] = paginate(self.request, qs, per_page=50)
+        # Labels and details of events about records the viewer may not see are withheld.
+        context["page"].object_list = audit_redact(context["page"].object_list, user=self.request.user)
+        audit_read(record=self.case, by=self.request.user, action=AuditAction.AUDIT_VIEW,
+                   details=read_filters(self.request.GET))
         context["filters"] = self.request.GET
         return context
 

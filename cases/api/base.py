@@ -14,6 +14,7 @@ from django.http import Http404
 from rest_framework import exceptions, viewsets
 
 from cases.access import Action
+from cases.audit import AuditAction, audit_request_read, reads_tracked
 
 METHOD_ACTIONS = {
     "GET": Action.VIEW, "HEAD": Action.VIEW, "OPTIONS": Action.VIEW,
@@ -30,6 +31,33 @@ class CaseScopedViewSetMixin:
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user, self.required_action())
+
+    # Every read of case content is audited: a GET that writes no audit event of its own is audited
+    # here, as a read of each object it retrieved, or of each case whose rows a list page returned.
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "GET":
+            return super().dispatch(request, *args, **kwargs)
+        self.records_read, self.rows_listed = [], []
+        with reads_tracked() as events:
+            response = super().dispatch(request, *args, **kwargs)
+        if response.status_code < 400 and not events and getattr(self.request, "user", None) is not None:
+            case_ids = [row.pk if row._meta.label == "cases.Case" else row.case_id for row in self.rows_listed
+                        if hasattr(row, "_meta") and (row._meta.label == "cases.Case" or getattr(row, "case_id", None))]
+            audit_request_read(request=self.request, by=self.request.user, records=self.records_read,
+                               listed_case_ids=case_ids, action=AuditAction.API_LIST)
+        return response
+
+    def get_object(self):
+        record = super().get_object()
+        if hasattr(self, "records_read"):
+            self.records_read.append(record)
+        return record
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and hasattr(self, "rows_listed"):
+            self.rows_listed.extend(page)
+        return page
 
     def handle_exception(self, exc):
         if isinstance(exc, DjangoValidationError):

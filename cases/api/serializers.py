@@ -159,13 +159,19 @@ class JobSerializer(CaseRecordSerializer):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
+    """An event as the viewer may read it: `redacted` events (see `cases.audit.audit_redact`) carry
+    "(restricted record)" and no details."""
     case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    redacted = serializers.SerializerMethodField()
 
     class Meta:
         model = AuditEvent
         fields = ["id", "at", "actor_label", "action", "object_type", "object_id", "object_label", "case", "ip",
-                  "details", "hash"]
+                  "details", "redacted", "hash"]
         read_only_fields = fields
+
+    def get_redacted(self, event) -> bool:
+        return bool(getattr(event, "redacted", True))
 
 
 class ReleaseSerializer(serializers.Serializer):

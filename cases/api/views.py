@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from cases import selectors, services
 from cases.access import Action
+from cases.audit import AuditAction, audit_read, audit_redact, read_filters
 from cases.api import serializers as s
 from cases.api.base import CaseFilterMixin, CaseScopedReadOnlyViewSet, CaseScopedViewSet, CaseScopedViewSetMixin
 from cases.evidence import evidence_path
@@ -72,7 +73,8 @@ class CaseViewSet(CaseScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrieve
     @action(detail=True, methods=["get"])
     def audit(self, request, reference=None):
         case = self.get_object()
-        page = self.paginate_queryset(selectors.audit_list(user=request.user, case=case))
+        page = audit_redact(self.paginate_queryset(selectors.audit_list(user=request.user, case=case)), user=request.user)
+        audit_read(record=case, by=request.user, action=AuditAction.AUDIT_VIEW, details=read_filters(request.query_params))
         return self.get_paginated_response(s.AuditEventSerializer(page, many=True).data)
 
     @extend_schema(responses=dict)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from cases import selectors
 from cases.access import Action
+from cases.audit import audit_read
 from cases.dossier import services
 from cases.models import Dossier
 
@@ -46,6 +47,11 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         qs = Dossier.objects.visible_to(self.request.user).select_related("case", "requested_by")
         reference = self.request.query_params.get("case")
         return qs.filter(case__reference=reference) if reference else qs
+
+    def retrieve(self, request, *args, **kwargs):
+        dossier = self.get_object()
+        audit_read(record=dossier, by=request.user)
+        return Response(self.get_serializer(dossier).data)
 
     @extend_schema(request=DossierRequestSerializer, responses={202: DossierSerializer})
     def create(self, request):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases import jobs
 from cases.access import Action, Handling
-from cases.audit import audit_record
+from cases.audit import audit_read, audit_record, read_action
 from cases.records import require_in_case
 from cases.services import evidence_upload, record_release_fiu, require
 from finance.models import Account, CryptoTransaction, Party, Transaction
@@ -301,7 +301,7 @@ def run_release_fiu(*, run, by, reason, confirm_sources=False) -> AnalysisRun:
 
 
 def run_viewed(*, run, by, action="view"):
-    audit_record(actor=by, action=f"analysisrun.{action}", obj=run)
+    audit_read(record=run, by=by, action=read_action(run, action))
 
 
 # --- detector settings, lists, tags ----------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.access import Action, Handling, Role
-from cases.audit import audit_record
+from cases.audit import audit_read, audit_record, read_action
 from cases.models import CaseMembership, Entity, EvidenceFile
 from cases.records import not_found_error, require_in_case
 from cases.services import check_handling, notify, require
@@ -597,4 +597,4 @@ def sharing_set_shares(*, agreement, by, shares) -> SharingAgreement:
 
 
 def record_viewed(*, record, by, action="view"):
-    audit_record(actor=by, action=f"{record._meta.model_name}.{action}", obj=record)
+    audit_read(record=record, by=by, action=read_action(record, action))
