@@ -12,7 +12,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from rest_framework import exceptions
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.authentication import TokenAuthentication, get_authorization_header
 
 from cases.audit import audit_record
 from cases.middleware import current_ip
@@ -84,8 +84,9 @@ def api_token_find(key: str) -> ApiToken | None:
     return ApiToken.objects.select_related("user").filter(key_hash=_digest(key)).first()
 
 
-class ExpiringTokenAuthentication(BaseAuthentication):
-    """`Authorization: Token <key>` with a key from `api_token_issue`: refused once expired or revoked."""
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """`Authorization: Token <key>` with a key from `api_token_issue`: refused once expired or revoked.
+    (A subclass of DRF's only for the OpenAPI security scheme; DRF's token table is not used.)"""
 
     keyword = "Token"
 
@@ -110,9 +111,6 @@ class ExpiringTokenAuthentication(BaseAuthentication):
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
-
-    def authenticate_header(self, request):
-        return self.keyword
 
 
 @receiver(user_logged_out, dispatch_uid="parallax-revoke-session-tokens")
