@@ -16,7 +16,7 @@ from django.views import View
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.audit import audit_record
+from cases.audit import AuditAction, audit_record
 from cases.models import ApiToken
 from cases.tokens import api_token_issue, api_token_revoke, api_tokens_of, token_lifetime
 from cases.two_factor import (
@@ -63,7 +63,7 @@ class LoginView(auth_views.LoginView):
         device = form.otp_device
         if device is not None:
             otp_login(self.request, device)
-        audit_record(actor=form.get_user(), action="auth.login", details={"second_factor": device is not None})
+        audit_record(actor=form.get_user(), action=AuditAction.AUTH_LOGIN, details={"second_factor": device is not None})
         return response
 
 
@@ -71,7 +71,7 @@ class LogoutView(auth_views.LogoutView):
     # Django's logout sends user_logged_out: the tokens this session made are revoked (cases/tokens.py).
     def post(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            audit_record(actor=request.user, action="auth.logout")
+            audit_record(actor=request.user, action=AuditAction.AUTH_LOGOUT)
         return super().post(request, *args, **kwargs)
 
 
@@ -138,7 +138,7 @@ class TwoFactorVerifyView(LoginRequiredMixin, View):
             return render(request, self.template_name,
                           {"next": _next_url(request), "error": "That code is not right; try the current one."}, status=400)
         otp_login(request, device)
-        audit_record(actor=request.user, action="auth.verify")
+        audit_record(actor=request.user, action=AuditAction.AUTH_VERIFY)
         return redirect(_next_url(request))
 
 

@@ -68,6 +68,7 @@ class AuditAction(models.TextChoices):
     FIU_ACCESS_GRANT = "fiu.access.grant"
     FIU_ACCESS_REVOKE = "fiu.access.revoke"
     FIU_RELEASE = "fiu.release"
+    FIUACCESSGRANT_VIEW = "fiuaccessgrant.view"
     # persons, organisations, notes, tasks, links
     ENTITY_CREATE = "entity.create"
     ENTITY_UPDATE = "entity.update"
@@ -357,7 +358,8 @@ def audit_request_read(*, request, by, case=None, records=(), listed_case_ids=()
         key = (record._meta.label, record.pk)
         if key not in seen:
             seen.add(key)
-            audit_read(record=record, by=by)
+            verb = read_action(record)
+            audit_read(record=record, by=by, action=verb if verb in _ACTIONS else AuditAction.PAGE_VIEW)
     if seen:
         return
     details = {"route": _route_name(request), "filters": read_filters(getattr(request, "query_params", request.GET))}

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from cases.access import DerivedHandling, Handling, Role, has_fiu_access, membership_for, user_is_fiu
-from cases.audit import audit_record
+from cases.audit import AuditAction, audit_record
 from cases.models import CaseMembership, DeconflictionHit
 
 
@@ -165,11 +165,11 @@ def _record_hit(hit, *, by, subject, other, notify):
     The events' object is the hit itself (labelled without either case), so that a reader of a case's
     trail who may not be told of the hit (`hit_visible_to`) can be shown it redacted."""
     details = {"kind": hit.kind, "match_type": hit.match_type, "handling": hit.handling}
-    audit_record(actor=by, action="deconfliction.hit", obj=hit, case=hit.case,
+    audit_record(actor=by, action=AuditAction.DECONFLICTION_HIT, obj=hit, case=hit.case,
                  details={**details, "record": f"{hit.subject_type} #{hit.subject_id}", "value": hit.matched_value,
                           "contact_agency": hit.contact_agency.name})
     # The other side is told which agency to contact, never the searching case.
-    audit_record(actor=by, action="deconfliction.hit_received", obj=hit, case=hit.other_case,
+    audit_record(actor=by, action=AuditAction.DECONFLICTION_HIT_RECEIVED, obj=hit, case=hit.other_case,
                  details={**details, "record": f"{hit.other_type} #{hit.other_id}", "value": hit.other_value,
                           "contact_agency": hit.case.lead_agency.name})
     for user in _recipients(hit, hit.other_case):

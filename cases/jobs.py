@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.access import Handling
-from cases.audit import audit_record
+from cases.audit import AuditAction, audit_record
 from cases.models import Job
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def job_start(*, case, by, kind, task, params=None, handling=Handling.TEAM, orig
         origin_agency=origin_agency or by.agency,
         progress_message="Waiting for a worker",
     )
-    audit_record(actor=by, action="job.start", obj=job, case=case, details={"kind": kind, "params": params or {}})
+    audit_record(actor=by, action=AuditAction.JOB_START, obj=job, case=case, details={"kind": kind, "params": params or {}})
     options = {"task_id": job.celery_task_id, "kwargs": {"job_id": job.pk}}
     if queue:
         options["queue"] = queue
@@ -84,7 +84,7 @@ def job_cancel(*, job, by) -> Job:
             Job.objects.filter(pk=job.pk).update(
                 status=Job.Status.CANCELLED, finished_at=timezone.now(), progress_message="Cancelled before it started"
             )
-        audit_record(actor=by, action="job.cancel", obj=job, case=job.case)
+        audit_record(actor=by, action=AuditAction.JOB_CANCEL, obj=job, case=job.case)
     if job.status == Job.Status.QUEUED:
         from config.celery import app
 

@@ -63,7 +63,7 @@ def case_open(*, by, title, lead_agency=None, reference="", summary="", tags=(),
     _save(case)
     _set_tags(case, tags)
     CaseMembership.objects.create(case=case, user=by, role=Role.LEAD, added_by=by)
-    audit_record(actor=by, action="case.open", obj=case, details={"title": case.title, "lead_agency": lead_agency.name})
+    audit_record(actor=by, action=AuditAction.CASE_OPEN, obj=case, details={"title": case.title, "lead_agency": lead_agency.name})
     return case
 
 
@@ -100,7 +100,7 @@ def case_update(*, case, by, title=None, summary=None, tags=None, status=None, r
     if tags is not None:
         _set_tags(case, tags)
     after = _changes(case, before.keys())
-    audit_record(actor=by, action="case.update", obj=case,
+    audit_record(actor=by, action=AuditAction.CASE_UPDATE, obj=case,
                  details={"changed": {k: [before[k], after[k]] for k in before if before[k] != after[k]}})
     return case
 
@@ -116,7 +116,7 @@ def membership_add(*, case, by, user, role) -> CaseMembership:
     if CaseMembership.objects.active().filter(case=case, user=user).exists():
         raise ValidationError({"user": f"{user.username} is already a member of this case."})
     membership = CaseMembership.objects.create(case=case, user=user, role=role, added_by=by)
-    audit_record(actor=by, action="membership.add", obj=membership, case=case,
+    audit_record(actor=by, action=AuditAction.MEMBERSHIP_ADD, obj=membership, case=case,
                  details={"user": user.username, "role": role, "agency": str(user.agency or "")})
     return membership
 
@@ -134,7 +134,7 @@ def membership_end(*, membership, by) -> CaseMembership:
     membership.until = timezone.now()
     membership.ended_by = by
     membership.save(update_fields=["until", "ended_by"])
-    audit_record(actor=by, action="membership.end", obj=membership, case=case,
+    audit_record(actor=by, action=AuditAction.MEMBERSHIP_END, obj=membership, case=case,
                  details={"user": membership.user.username, "role": membership.role})
     # A grant does not outlive the membership: a later re-invitation starts without FIU access.
     for grant in FiuAccessGrant.objects.active().filter(case=case, user=membership.user):
@@ -155,7 +155,7 @@ def fiu_access_grant(*, case, by, user, reason) -> FiuAccessGrant:
     if FiuAccessGrant.objects.active().filter(case=case, user=user).exists():
         raise ValidationError({"user": f"{user.username} already has FIU access in this case."})
     grant = FiuAccessGrant.objects.create(case=case, user=user, reason=reason.strip()[:300], granted_by=by)
-    audit_record(actor=by, action="fiu.access.grant", obj=grant, case=case,
+    audit_record(actor=by, action=AuditAction.FIU_ACCESS_GRANT, obj=grant, case=case,
                  details={"user": user.username, "reason": grant.reason})
     return grant
 
@@ -172,7 +172,7 @@ def _grant_close(grant, *, by, why):
     grant.revoked_at = timezone.now()
     grant.revoked_by = by
     grant.save(update_fields=["revoked_at", "revoked_by"])
-    audit_record(actor=by, action="fiu.access.revoke", obj=grant, case=grant.case,
+    audit_record(actor=by, action=AuditAction.FIU_ACCESS_REVOKE, obj=grant, case=grant.case,
                  details={"user": grant.user.username, "why": why})
     return grant
 
@@ -198,7 +198,7 @@ def entity_create(*, case, by, kind, name, handling=Handling.TEAM, identifiers=(
                           name=name.strip(), **fields))
     for ident in identifiers:
         identifier_add(entity=entity, by=by, **ident)
-    audit_record(actor=by, action="entity.create", obj=entity, details={"kind": kind, "handling": handling})
+    audit_record(actor=by, action=AuditAction.ENTITY_CREATE, obj=entity, details={"kind": kind, "handling": handling})
     return entity
 
 
@@ -217,7 +217,7 @@ def entity_update(*, entity, by, **fields) -> Entity:
         setattr(entity, name, value)
     _save(entity)
     after = _changes(entity, fields)
-    audit_record(actor=by, action="entity.update", obj=entity,
+    audit_record(actor=by, action=AuditAction.ENTITY_UPDATE, obj=entity,
                  details={"changed": {k: [before[k], after[k]] for k in fields if before[k] != after[k]}})
     return entity
 
@@ -234,7 +234,7 @@ def identifier_add(*, entity, by, kind, value, country="") -> EntityIdentifier:
     if not ident.value_normalized:
         raise ValidationError({"value": "An identifier needs at least one letter or digit."})
     _save(ident)
-    audit_record(actor=by, action="entity.identifier.add", obj=entity, details={"kind": kind, "value": ident.value})
+    audit_record(actor=by, action=AuditAction.ENTITY_IDENTIFIER_ADD, obj=entity, details={"kind": kind, "value": ident.value})
     return ident
 
 
@@ -245,7 +245,7 @@ def link_add(*, case, by, source, target, kind, since=None, until=None, descript
         raise ValidationError("Both ends of a link must belong to this case.")
     link = _save(EntityLink(case=case, created_by=by, source=source, target=target, kind=kind, since=since,
                             until=until, description=description))
-    audit_record(actor=by, action="link.add", obj=link, details={"source": source.pk, "target": target.pk, "kind": kind})
+    audit_record(actor=by, action=AuditAction.LINK_ADD, obj=link, details={"source": source.pk, "target": target.pk, "kind": kind})
     return link
 
 
@@ -259,7 +259,7 @@ def note_add(*, case, by, body, title="", handling=Handling.TEAM) -> Note:
         raise ValidationError({"body": "A note needs some text."})
     note = _save(Note(case=case, created_by=by, origin_agency=by.agency, handling=handling, title=title.strip(),
                       body=body))
-    audit_record(actor=by, action="note.add", obj=note, details={"handling": handling})
+    audit_record(actor=by, action=AuditAction.NOTE_ADD, obj=note, details={"handling": handling})
     return note
 
 
@@ -275,7 +275,7 @@ def task_create(*, case, by, title, description="", assignee=None, due_date=None
     _check_assignee(case, assignee)
     task = _save(Task(case=case, created_by=by, origin_agency=by.agency, handling=handling, title=title.strip(),
                       description=description, assignee=assignee, due_date=due_date))
-    audit_record(actor=by, action="task.create", obj=task,
+    audit_record(actor=by, action=AuditAction.TASK_CREATE, obj=task,
                  details={"assignee": assignee.username if assignee else None, "due": str(due_date or "")})
     return task
 
@@ -301,7 +301,7 @@ def task_update(*, task, by, **fields) -> Task:
         task.completed_at = None
     _save(task)
     after = _changes(task, fields)
-    audit_record(actor=by, action="task.update", obj=task,
+    audit_record(actor=by, action=AuditAction.TASK_UPDATE, obj=task,
                  details={"changed": {k: [before[k], after[k]] for k in fields if before[k] != after[k]}})
     return task
 
@@ -358,7 +358,7 @@ def record_release_fiu(*, record, by, reason, sources=(), confirm_sources=False)
     details = {"reason": reason}
     if pending:
         details["unreleased_sources"] = pending
-    audit_record(actor=by, action="fiu.release", obj=record, details=details)
+    audit_record(actor=by, action=AuditAction.FIU_RELEASE, obj=record, details=details)
     return record
 
 
@@ -394,7 +394,7 @@ def evidence_upload(*, case, by, upload, title="", description="", handling=Hand
                 version=(supersedes.version + 1) if supersedes else 1,
             )
             _save(evidence)
-            audit_record(actor=by, action="evidence.upload", obj=evidence,
+            audit_record(actor=by, action=AuditAction.EVIDENCE_UPLOAD, obj=evidence,
                          details={"sha256": stored.sha256, "size": stored.size, "type": evidence.content_type,
                                   "supersedes": supersedes.pk if supersedes else None})
     except BaseException:
@@ -420,7 +420,7 @@ def evidence_verify_all(*, case, by, progress) -> dict:
                              "expected": item["sha256"], "actual": actual})
         progress(index, total, f"Checked {index} of {total}: {item['original_name']}")
     summary = {"checked": total, "ok": total - len(problems), "problems": problems}
-    audit_record(actor=by, action="evidence.verify", obj=case, case=case,
+    audit_record(actor=by, action=AuditAction.EVIDENCE_VERIFY, obj=case, case=case,
                  details={"checked": total, "problems": len(problems)})
     return {"summary": summary}
 
@@ -495,13 +495,13 @@ def user_create(*, username, password, agency=None, first_name="", last_name="",
                 global_role=global_role, title=title, is_staff=is_staff, is_superuser=is_superuser)
     user.set_password(password)
     _save(user, exclude=["password"])
-    audit_record(actor=by, action="user.create", obj=user, details={"agency": str(agency or ""), "global_role": global_role})
+    audit_record(actor=by, action=AuditAction.USER_CREATE, obj=user, details={"agency": str(agency or ""), "global_role": global_role})
     return user
 
 
 @transaction.atomic
 def agency_create(*, name, country, kind, short_name="", by=None) -> Agency:
     agency = _save(Agency(name=name, country=country.upper(), kind=kind, short_name=short_name))
-    audit_record(actor=by, action="agency.create", obj=agency)
+    audit_record(actor=by, action=AuditAction.AGENCY_CREATE, obj=agency)
     return agency
 

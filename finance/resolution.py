@@ -12,7 +12,7 @@ from django.utils import timezone
 from rapidfuzz import fuzz, process
 
 from cases.access import Action
-from cases.audit import audit_record
+from cases.audit import AuditAction, audit_record
 from cases.models import Entity, EntityIdentifier
 from cases.services import require
 from finance.models import Account, Party, ResolutionSuggestion, Transaction
@@ -137,5 +137,5 @@ def party_merge(*, keep, merge, by):
             identifiers.append(ident)
     Party.objects.filter(pk=keep.pk).update(identifiers=identifiers, entity=keep.entity or merge.entity)
     Party.objects.filter(pk=merge.pk).update(merged_into=keep)
-    audit_record(actor=by, action="party.merge", obj=keep, details={"merged": merge.pk, "name": merge.name})
+    audit_record(actor=by, action=AuditAction.PARTY_MERGE, obj=keep, details={"merged": merge.pk, "name": merge.name})
     return keep

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cases import evidence as evidence_store
 from cases.access import Action, Handling, has_fiu_access
-from cases.audit import audit_record
+from cases.audit import AuditAction, audit_record
 from cases.jobs import JobCancelled, job_start
 from cases.services import check_handling, evidence_upload, require
 from finance import ledger_writer, parsers
@@ -129,7 +129,7 @@ def import_start(*, case, by, upload, format="auto", handling=None, source_label
                          status=Import.Status.NEEDS_MAPPING if needs_mapping else Import.Status.QUEUED)
             imp.full_clean(exclude=["job"])
             imp.save()
-            audit_record(actor=by, action="import.upload", obj=imp,
+            audit_record(actor=by, action=AuditAction.IMPORT_UPLOAD, obj=imp,
                          details={"format": fmt, "sha256": sha256, "file": name, "evidence": evidence.pk,
                                   "handling": handling})
             if not needs_mapping:
@@ -194,7 +194,7 @@ def import_confirm_mapping(*, imp, by, mapping, decimal=".", date_format="", cur
         profile.save()
         imp.profile = profile
     imp.save(update_fields=["options", "profile", "updated_at"])
-    audit_record(actor=by, action="import.mapping_confirm", obj=imp,
+    audit_record(actor=by, action=AuditAction.IMPORT_MAPPING_CONFIRM, obj=imp,
                  details={"mapping": mapping, "profile": profile_name, "decimal": options["decimal"],
                           "date_format": options["date_format"]})
     _queue(imp, by, run_inline)
@@ -230,7 +230,7 @@ def import_run(*, imp, progress) -> dict:
                 transaction_count=result.transactions, crypto_count=result.crypto, duplicate_count=result.duplicates,
                 error_count=0, errors=[], summary=result.summary())
             imp.refresh_from_db()
-            audit_record(actor=imp.created_by, action="import.complete", obj=imp, details=result.summary())
+            audit_record(actor=imp.created_by, action=AuditAction.IMPORT_COMPLETE, obj=imp, details=result.summary())
             ledger_writer.after_import(imp=imp, result=result)
     except ImportRejected as rejected:
         result = rejected.args[0]
@@ -273,7 +273,7 @@ def _finish(imp, status, message, **fields):
 
 
 def import_error_report_viewed(*, imp, by):
-    audit_record(actor=by, action="import.error_report", obj=imp, details={"errors": imp.error_count})
+    audit_record(actor=by, action=AuditAction.IMPORT_ERROR_REPORT, obj=imp, details={"errors": imp.error_count})
 
 
 @transaction.atomic
@@ -306,5 +306,5 @@ def fx_rate_set(*, by, currency, quote_currency, on, rate, source="") -> FxRate:
     fx, _ = FxRate.objects.update_or_create(
         currency=check_currency(currency), quote_currency=check_currency(quote_currency), on=on,
         defaults={"rate": rate, "source": source})
-    audit_record(actor=by, action="fx.set", obj=fx, details={"rate": str(rate), "on": str(on)})
+    audit_record(actor=by, action=AuditAction.FX_SET, obj=fx, details={"rate": str(rate), "on": str(on)})
     return fx

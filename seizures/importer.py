@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from cases.access import Action
-from cases.audit import audit_record
+from cases.audit import AuditAction, audit_record
 from cases.evidence import remove_stored
 from cases.services import evidence_upload, require
 from cases.spreadsheets import limit as upload_limit
@@ -312,7 +312,7 @@ def _checked_plans(*, case, by, upload, rows=None):
         raise ImportRejected(upload.name, [RowError(2, "", "the file has a header but no rows")])
     plans, firearm_plans, errors = validate_rows(case=case, by=by, rows=rows)
     if errors:
-        audit_record(actor=by, action="seizure.import_rejected", case=case,
+        audit_record(actor=by, action=AuditAction.SEIZURE_IMPORT_REJECTED, case=case,
                      details={"file": upload.name, "problems": len(errors), "first": [str(e) for e in errors[:10]]})
         raise ImportRejected(upload.name, errors[:MAX_REPORTED])
     return plans, firearm_plans
@@ -333,7 +333,7 @@ def _write(*, case, by, evidence, plans, firearm_plans, progress=None) -> Import
         if progress is not None:
             progress(index, total, f"Row {plan['row']}: {firearm.item_number}")
     result.seizures = list(seizures.values())
-    audit_record(actor=by, action="seizure.import", obj=evidence, case=case,
+    audit_record(actor=by, action=AuditAction.SEIZURE_IMPORT, obj=evidence, case=case,
                  details={"file": evidence.original_name, "sha256": evidence.sha256, "seizures": len(seizures),
                           "firearms": len(result.firearms)})
     return result

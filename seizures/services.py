@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.access import Action, Handling
-from cases.audit import audit_record
+from cases.audit import AuditAction, audit_record
 from cases.records import not_found_error
 from cases.services import check_handling, evidence_upload, notify, require
 
@@ -91,7 +91,7 @@ def seizure_record(*, case, by, occurred_at, country, context, legal_basis, refe
                             source_evidence=source_evidence, **fields))
     CriminalContextChange.objects.create(case=case, created_by=by, seizure=seizure, previous="",
                                          context=criminal_context, reason="Recorded with the seizure")
-    audit_record(actor=by, action="seizure.record", obj=seizure, case=case,
+    audit_record(actor=by, action=AuditAction.SEIZURE_RECORD, obj=seizure, case=case,
                  details={"reference": seizure.reference, "legal_basis": seizure.legal_basis,
                           "criminal_context": criminal_context})
     for party in parties:
@@ -125,7 +125,7 @@ def seizure_update(*, seizure, by, **fields) -> Seizure:
         raise ValidationError({"reference": f"This case already has a seizure {fields['reference']}."})
     changed = _diff(seizure, fields, lambda: [setattr(seizure, k, v) for k, v in fields.items()])
     _save(seizure)
-    audit_record(actor=by, action="seizure.update", obj=seizure, case=seizure.case, details={"changed": changed})
+    audit_record(actor=by, action=AuditAction.SEIZURE_UPDATE, obj=seizure, case=seizure.case, details={"changed": changed})
     return seizure
 
 
@@ -144,7 +144,7 @@ def seizure_context_change(*, seizure, by, context, reason) -> CriminalContextCh
                                                   reason=reason.strip()[:500])
     Seizure.objects.filter(pk=seizure.pk).update(criminal_context=context, updated_at=timezone.now())
     seizure.criminal_context = context
-    audit_record(actor=by, action="seizure.context_change", obj=seizure, case=seizure.case,
+    audit_record(actor=by, action=AuditAction.SEIZURE_CONTEXT_CHANGE, obj=seizure, case=seizure.case,
                  details={"from": change.previous, "to": context, "reason": change.reason})
     return change
 
@@ -157,7 +157,7 @@ def seizure_party_add(*, seizure, by, entity, role) -> SeizureParty:
     if SeizureParty.objects.filter(seizure=seizure, entity=entity, role=role).exists():
         raise ValidationError({"entity": f"{entity} is already linked to this seizure in that role."})
     party = _save(SeizureParty(case=seizure.case, created_by=by, seizure=seizure, entity=entity, role=role))
-    audit_record(actor=by, action="seizure.party_add", obj=seizure, case=seizure.case,
+    audit_record(actor=by, action=AuditAction.SEIZURE_PARTY_ADD, obj=seizure, case=seizure.case,
                  details={"entity": entity.pk, "role": role})
     return party
 
@@ -207,7 +207,7 @@ def firearm_record(*, seizure, by, weapon_type, deconflict=True, **fields) -> Fi
     firearm = Firearm(case=seizure.case, created_by=by, seizure=seizure, weapon_type=weapon_type, **fields)
     _prepare_firearm(firearm)
     _save(firearm)
-    audit_record(actor=by, action="firearm.record", obj=firearm, case=seizure.case,
+    audit_record(actor=by, action=AuditAction.FIREARM_RECORD, obj=firearm, case=seizure.case,
                  details={"item": firearm.item_number, "make": firearm.make, "serial": firearm.serial_as_read,
                           "serial_normalized": firearm.serial_normalized, "marking_status": firearm.marking_status})
     firearm.deconfliction = firearm_deconflict(firearm=firearm, by=by) if deconflict else []
@@ -226,7 +226,7 @@ def firearm_update(*, firearm, by, **fields) -> Firearm:
     changed = _diff(firearm, fields, lambda: [setattr(firearm, k, v) for k, v in fields.items()])
     _prepare_firearm(firearm)
     _save(firearm)
-    audit_record(actor=by, action="firearm.update", obj=firearm, case=firearm.case, details={"changed": changed})
+    audit_record(actor=by, action=AuditAction.FIREARM_UPDATE, obj=firearm, case=firearm.case, details={"changed": changed})
     firearm.deconfliction = []
     if (firearm.make_normalized, firearm.serial_normalized) != old_key:
         firearm.deconfliction = firearm_deconflict(firearm=firearm, by=by)
@@ -242,7 +242,7 @@ def firearm_photo_add(*, firearm, by, upload, caption="") -> FirearmPhoto:
     with transaction.atomic():
         photo = _save(FirearmPhoto(case=firearm.case, created_by=by, firearm=firearm, evidence=evidence,
                                    caption=caption[:200]))
-        audit_record(actor=by, action="firearm.photo_add", obj=firearm, case=firearm.case,
+        audit_record(actor=by, action=AuditAction.FIREARM_PHOTO_ADD, obj=firearm, case=firearm.case,
                      details={"evidence": evidence.pk, "sha256": evidence.sha256})
     return photo
 
@@ -266,7 +266,7 @@ def part_record(*, seizure, by, kind, **fields) -> Part:
     part = Part(case=seizure.case, created_by=by, seizure=seizure, kind=kind, **fields)
     part.serial_normalized = serials.normalize_serial(part.serial_as_read)
     _save(part)
-    audit_record(actor=by, action="part.record", obj=part, case=seizure.case,
+    audit_record(actor=by, action=AuditAction.PART_RECORD, obj=part, case=seizure.case,
                  details={"item": part.item_number, "kind": kind, "quantity": part.quantity})
     return part
 
@@ -281,7 +281,7 @@ def ammunition_record(*, seizure, by, calibre, quantity, **fields) -> Ammunition
         raise ValidationError({"item_number": f"Seizure {seizure.reference} already has an item {fields['item_number']}."})
     ammo = _save(Ammunition(case=seizure.case, created_by=by, seizure=seizure, calibre=calibre.strip(),
                             quantity=quantity, **fields))
-    audit_record(actor=by, action="ammunition.record", obj=ammo, case=seizure.case,
+    audit_record(actor=by, action=AuditAction.AMMUNITION_RECORD, obj=ammo, case=seizure.case,
                  details={"item": ammo.item_number, "calibre": ammo.calibre, "quantity": quantity,
                           "headstamp": ammo.headstamp, "lot": ammo.lot_number})
     return ammo
@@ -342,7 +342,7 @@ def custody_record(*, item, by, kind, occurred_at, **fields) -> CustodyEvent:
             raise ValidationError({"witnesses": "Name the witnesses of the destruction."})
     event = _save(CustodyEvent(case=item.case, created_by=by, kind=kind, occurred_at=occurred_at,
                                sequence=(last.sequence + 1) if last else 1, **{field: item}, **fields))
-    audit_record(actor=by, action="custody.record", obj=item, case=item.case,
+    audit_record(actor=by, action=AuditAction.CUSTODY_RECORD, obj=item, case=item.case,
                  details={"event": event.pk, "sequence": event.sequence, "kind": kind,
                           "to_holder": event.to_holder, "to_location": event.to_location})
     return event
@@ -375,7 +375,7 @@ def transfer_document_record(*, case, by, firearms=(), handling=Handling.TEAM, *
     _check_same_case(case, fields, firearms)
     document = _save(TransferDocument(case=case, created_by=by, origin_agency=by.agency, handling=handling, **fields))
     document.firearms.set(firearms)
-    audit_record(actor=by, action="transfer_document.record", obj=document, case=case,
+    audit_record(actor=by, action=AuditAction.TRANSFER_DOCUMENT_RECORD, obj=document, case=case,
                  details={"kind": document.kind, "number": document.number,
                           "verification": document.verification_status, "firearms": [f.pk for f in firearms]})
     return document
@@ -393,7 +393,7 @@ def transfer_document_update(*, document, by, firearms=None, **fields) -> Transf
     if firearms is not None:
         document.firearms.set(firearms)
         changed["firearms"] = [f.pk for f in firearms]
-    audit_record(actor=by, action="transfer_document.update", obj=document, case=document.case,
+    audit_record(actor=by, action=AuditAction.TRANSFER_DOCUMENT_UPDATE, obj=document, case=document.case,
                  details={"changed": changed})
     return document
 
@@ -443,7 +443,7 @@ def tracing_request_create(*, case, by, firearms, destination, reference="", han
     request = _save(TracingRequest(case=case, created_by=by, origin_agency=by.agency, handling=handling,
                                    reference=reference, destination=destination, **fields))
     request.firearms.set(firearms)
-    audit_record(actor=by, action="tracing.create", obj=request, case=case,
+    audit_record(actor=by, action=AuditAction.TRACING_CREATE, obj=request, case=case,
                  details={"reference": reference, "destination": destination, "priority": request.priority,
                           "firearms": [f.pk for f in firearms]})
     return request
@@ -464,7 +464,7 @@ def tracing_request_send(*, request, by, sent_at=None) -> TracingRequest:
     request.due_date = tracing_due_date(request.priority, request.sent_at)
     request.status = TracingRequest.Status.SENT
     _save(request)
-    audit_record(actor=by, action="tracing.send", obj=request, case=request.case,
+    audit_record(actor=by, action=AuditAction.TRACING_SEND, obj=request, case=request.case,
                  details={"sent_at": request.sent_at.isoformat(), "due": request.due_date.isoformat()})
     return request
 
@@ -477,7 +477,7 @@ def tracing_request_acknowledge(*, request, by, their_reference="", acknowledged
     request.their_reference = their_reference.strip()
     request.status = TracingRequest.Status.ACKNOWLEDGED
     _save(request)
-    audit_record(actor=by, action="tracing.acknowledge", obj=request, case=request.case,
+    audit_record(actor=by, action=AuditAction.TRACING_ACKNOWLEDGE, obj=request, case=request.case,
                  details={"their_reference": request.their_reference})
     return request
 
@@ -505,7 +505,7 @@ def tracing_request_respond(*, request, by, outcome, responded_at=None, **fields
     request.responded_at = responded_at or timezone.now()
     request.status = TracingRequest.Status.RESPONDED
     _save(request)
-    audit_record(actor=by, action="tracing.respond", obj=request, case=request.case,
+    audit_record(actor=by, action=AuditAction.TRACING_RESPOND, obj=request, case=request.case,
                  details={"outcome": outcome, "diversion_type": request.diversion_type,
                           "last_legal_country": request.last_legal_country})
     return request
@@ -518,7 +518,7 @@ def tracing_request_close(*, request, by) -> TracingRequest:
     request.status = TracingRequest.Status.CLOSED
     request.closed_at = timezone.now()
     _save(request)
-    audit_record(actor=by, action="tracing.close", obj=request, case=request.case, details={"outcome": request.outcome})
+    audit_record(actor=by, action=AuditAction.TRACING_CLOSE, obj=request, case=request.case, details={"outcome": request.outcome})
     return request
 
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.access import Action
-from cases.audit import audit_record
+from cases.audit import AuditAction, audit_record
 from cases.dossier import render
 from cases.models import Dossier
 from cases.services import notify, require
@@ -92,7 +92,7 @@ def dossier_request(*, case, by, sections=None, period_from=None, period_to=None
     )
     dossier.full_clean()
     dossier.save()
-    audit_record(actor=by, action="dossier.request", obj=dossier, case=case,
+    audit_record(actor=by, action=AuditAction.DOSSIER_REQUEST, obj=dossier, case=case,
                  details={"sections": sections, "period_from": str(period_from or ""),
                           "period_to": str(period_to or ""), "bundle": bool(bundle), "via": via})
     if start_job:
@@ -126,7 +126,7 @@ def dossier_build(*, dossier, progress=None) -> dict:
             dossier.generated_at = timezone.now()
             dossier.status = Dossier.Status.RENDERING
             dossier.save(update_fields=["generated_at", "status"])
-            audit_record(actor=by, action="dossier.render.start", obj=dossier, case=case,
+            audit_record(actor=by, action=AuditAction.DOSSIER_RENDER_START, obj=dossier, case=case,
                          details={"job": dossier.job_id, "worker": os.uname().nodename})
         assembled = render.collect(dossier=dossier, progress=progress)
         manifest = render.build_manifest(dossier=dossier, assembled=assembled)
@@ -157,7 +157,7 @@ def dossier_build(*, dossier, progress=None) -> dict:
             dossier.status = Dossier.Status.READY
             dossier.error = ""
             dossier.save()
-            audit_record(actor=by, action="dossier.generate", obj=dossier, case=case, details={
+            audit_record(actor=by, action=AuditAction.DOSSIER_GENERATE, obj=dossier, case=case, details={
                 "sha256": dossier.pdf_sha256, "size": dossier.pdf_size, "pages": pages,
                 "manifest_sha256": dossier.manifest_sha256, "bundle_sha256": dossier.bundle_sha256 or None,
                 "sections": dossier.sections, "handling_included": dossier.handling_included,
@@ -269,7 +269,7 @@ def dossier_verify_file(*, path, by=None, label="dossier_verify") -> Verificatio
             message += (f" The file claims to be dossier {claimed}; it has been altered or is not the file "
                         f"that was generated.")
         result = Verification(False, digest, None, "", message)
-    audit_record(actor=by, label=None if by else label, action="dossier.verify",
+    audit_record(actor=by, label=None if by else label, action=AuditAction.DOSSIER_VERIFY,
                  obj=result.dossier, case=result.dossier.case if result.dossier else None,
                  details={"sha256": digest, "ok": result.ok, "matched": matched if result.ok else None})
     return result

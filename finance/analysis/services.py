@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases import jobs
 from cases.access import Action, Handling
-from cases.audit import audit_read, audit_record, read_action
+from cases.audit import AuditAction, audit_read, audit_record, read_action
 from cases.records import require_in_case
 from cases.services import evidence_upload, record_release_fiu, require
 from finance.models import Account, CryptoTransaction, Party, Transaction
@@ -157,7 +157,7 @@ def analysis_start(*, case, by, kind, params=None, title="", rerun_of=None, enqu
                          params={"run": run.pk}, handling=handling, origin_agency=by.agency, queue="analyses")
     run.job = job
     run.save(update_fields=["job"])
-    audit_record(actor=by, action="analysis.start", obj=run, details={"kind": kind, "params": p, "job": job.pk})
+    audit_record(actor=by, action=AuditAction.ANALYSIS_START, obj=run, details={"kind": kind, "params": p, "job": job.pk})
     return run
 
 
@@ -199,7 +199,7 @@ def analysis_execute(*, run_id, progress) -> dict:
             if kept:
                 run.summary = {**run.summary, "decisions_kept": kept}
                 run.save(update_fields=["summary"])
-            audit_record(actor=run.created_by, action="analysis.finish", obj=run,
+            audit_record(actor=run.created_by, action=AuditAction.ANALYSIS_FINISH, obj=run,
                          details={"summary": run.summary, "inputs": computed.snapshot.get("imports", [])[:50]})
         return _task_result(run)
     except Exception as exc:
@@ -320,7 +320,7 @@ def detector_settings_update(*, case, by, settings) -> DetectorSettings:
     row.settings = settings
     row.full_clean()
     row.save()
-    audit_record(actor=by, action="detectorsettings.change", obj=row, details={"before": before, "after": settings})
+    audit_record(actor=by, action=AuditAction.DETECTORSETTINGS_CHANGE, obj=row, details={"before": before, "after": settings})
     return row
 
 
@@ -359,7 +359,7 @@ def list_entry_add(*, case, by, kind, value, list_name, reason="", source="") ->
                       list_name=(list_name or "").strip()[:100], reason=reason[:300], source=source[:300])
     entry.full_clean()
     entry.save()
-    audit_record(actor=by, action="listentry.add", obj=entry, details={"kind": kind, "value": value})
+    audit_record(actor=by, action=AuditAction.LISTENTRY_ADD, obj=entry, details={"kind": kind, "value": value})
     return entry
 
 
@@ -412,7 +412,7 @@ def list_import(*, case, by, upload, list_name) -> int:
     ListEntry.objects.bulk_create([
         ListEntry(case=case, created_by=by, kind=k, value=v[:300], value_normalized=n[:300], list_name=list_name[:100],
                   reason=r[:300], source=name[:300], evidence=evidence) for k, v, n, r in entries])
-    audit_record(actor=by, action="listentry.import", obj=evidence,
+    audit_record(actor=by, action=AuditAction.LISTENTRY_IMPORT, obj=evidence,
                  details={"list": list_name, "rows": len(rows), "added": len(entries)})
     return len(entries)
 
@@ -420,7 +420,7 @@ def list_import(*, case, by, upload, list_name) -> int:
 @transaction.atomic
 def list_entry_delete(*, entry, by):
     require(by, entry.case, Action.DELETE)
-    audit_record(actor=by, action="listentry.delete", obj=entry, details={"value": entry.value, "list": entry.list_name})
+    audit_record(actor=by, action=AuditAction.LISTENTRY_DELETE, obj=entry, details={"value": entry.value, "list": entry.list_name})
     entry.delete()
 
 
@@ -456,7 +456,7 @@ def crypto_tag_add(*, case, by, **fields) -> CryptoTag:
     tag = CryptoTag(case=case, created_by=by, **values)
     tag.full_clean()
     tag.save()
-    audit_record(actor=by, action="cryptotag.add", obj=tag, details={"address": tag.address, "label": tag.label})
+    audit_record(actor=by, action=AuditAction.CRYPTOTAG_ADD, obj=tag, details={"address": tag.address, "label": tag.label})
     return tag
 
 
@@ -482,7 +482,7 @@ def crypto_tags_import(*, case, by, upload) -> int:
         raise ValidationError({"file": errors[:20] + ([f"… and {len(errors) - 20} more"] if len(errors) > 20 else [])})
     evidence = evidence_upload(case=case, by=by, upload=upload, title="Crypto address tags", source="tag import")
     CryptoTag.objects.bulk_create([CryptoTag(case=case, created_by=by, evidence=evidence, **v) for v in values])
-    audit_record(actor=by, action="cryptotag.import", obj=evidence, details={"rows": len(rows), "added": len(values)})
+    audit_record(actor=by, action=AuditAction.CRYPTOTAG_IMPORT, obj=evidence, details={"rows": len(rows), "added": len(values)})
     return len(values)
 
 
@@ -509,7 +509,7 @@ def crypto_price_set(*, by, asset, quote_currency, on, rate, source=""):
         raise ValidationError({"rate": "A positive price."})
     row, _ = FxRate.objects.update_or_create(currency=asset, quote_currency=check_currency(quote_currency), on=on,
                                              defaults={"rate": rate, "source": source[:100]})
-    audit_record(actor=by, action="fxrate.crypto_set", obj=row, case=None,
+    audit_record(actor=by, action=AuditAction.FXRATE_CRYPTO_SET, obj=row, case=None,
                  details={"asset": asset, "quote": quote_currency, "on": str(on), "rate": str(rate)})
     return row
 
@@ -527,7 +527,7 @@ def seizure_payment_mark(*, case, by, seizure, transaction=None, crypto_transact
                           crypto_transaction=crypto_transaction, note=note[:300])
     link.full_clean()
     link.save()
-    audit_record(actor=by, action="seizurepayment.add", obj=link,
+    audit_record(actor=by, action=AuditAction.SEIZUREPAYMENT_ADD, obj=link,
                  details={"seizure": seizure.pk, "transaction": getattr(transaction, "pk", None),
                           "crypto_transaction": getattr(crypto_transaction, "pk", None)})
     return link

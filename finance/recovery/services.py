@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.access import Action, Handling, Role
-from cases.audit import audit_read, audit_record, read_action
+from cases.audit import AuditAction, audit_read, audit_record, read_action
 from cases.models import CaseMembership, Entity, EvidenceFile
 from cases.records import not_found_error, require_in_case
 from cases.services import check_handling, notify, require
@@ -87,7 +87,7 @@ def asset_register(*, case, by, kind, label, jurisdiction, handling=Handling.TEA
     fields["estimated_value"] = _decimal(fields.get("estimated_value"), "estimated_value")
     asset = _save(Asset(case=case, created_by=by, origin_agency=by.agency, handling=handling, kind=kind,
                         label=(label or "").strip(), jurisdiction=_country(jurisdiction, "jurisdiction"), **fields))
-    audit_record(actor=by, action="asset.register", obj=asset,
+    audit_record(actor=by, action=AuditAction.ASSET_REGISTER, obj=asset,
                  details={"kind": kind, "value": str(asset.estimated_value or ""), "currency": asset.currency,
                           "handling": handling})
     for item in identifiers:
@@ -119,7 +119,7 @@ def asset_update(*, asset, by, **fields) -> Asset:
         setattr(asset, name, value)
     _save(asset)
     changed = {k: [before[k], str(getattr(asset, k))] for k in fields if before[k] != str(getattr(asset, k))}
-    audit_record(actor=by, action="asset.update", obj=asset, details={"changed": changed})
+    audit_record(actor=by, action=AuditAction.ASSET_UPDATE, obj=asset, details={"changed": changed})
     return asset
 
 
@@ -132,7 +132,7 @@ def identifier_add(*, asset, by, kind, value, chain="") -> AssetIdentifier:
         raise ValidationError({"value": f"This asset already has {AssetIdentifier.Kind(kind).label} {normalized}."})
     identifier = AssetIdentifier(asset=asset, kind=kind, value=value.strip(), value_normalized=normalized, chain=chain)
     _save(identifier)
-    audit_record(actor=by, action="asset.identifier.add", obj=asset,
+    audit_record(actor=by, action=AuditAction.ASSET_IDENTIFIER_ADD, obj=asset,
                  details={"kind": kind, "value": identifier.value, "normalized": normalized})
     _deconflict(asset=asset, by=by, identifier=identifier)
     return identifier
@@ -172,7 +172,7 @@ def holder_add(*, asset, by, entity, role=AssetHolder.Role.HOLDER, share_percent
                                                     f"to {taken + share}% (already {taken}%); at most 100%."})
     holder = _save(AssetHolder(case=asset.case, created_by=by, asset=asset, entity=entity, role=role,
                                share_percent=share, note=note))
-    audit_record(actor=by, action="asset.holder.add", obj=asset,
+    audit_record(actor=by, action=AuditAction.ASSET_HOLDER_ADD, obj=asset,
                  details={"entity": entity.pk, "role": role, "share": str(share or "")})
     return holder
 
@@ -194,7 +194,7 @@ def origin_link(*, asset, by, kind, target, explanation="") -> AssetOrigin:
         raise ValidationError({"target": f"{origin_kind.label} “{target}” is already linked to this asset."})
     link = _save(AssetOrigin(case=asset.case, created_by=by, asset=asset, kind=kind, content_type=ct,
                              object_id=target.pk, label=str(target)[:300], explanation=explanation))
-    audit_record(actor=by, action="asset.origin.link", obj=asset,
+    audit_record(actor=by, action=AuditAction.ASSET_ORIGIN_LINK, obj=asset,
                  details={"kind": kind, "target": f"{target._meta.label}#{target.pk}"})
     return link
 
@@ -299,7 +299,7 @@ def deadline_reminders_send(*, today=None) -> int:
                 if notify(recipient=user, case=case, message=message, url=url, sources=[asset, measure],
                           dedupe_key=f"recovery:{what}:{measure.pk}:{due.isoformat()}:{lead}"):
                     sent += 1
-                    audit_record(actor=None, action="asset.deadline.remind", obj=measure, case=case,
+                    audit_record(actor=None, action=AuditAction.ASSET_DEADLINE_REMIND, obj=measure, case=case,
                                  details={"recipient": user.username, "what": what, "due": due.isoformat(),
                                           "lead": lead})
     return sent
@@ -381,7 +381,7 @@ def freeze_request_draft(*, case, by, assets=(), endpoints=(), addressee, addres
     _save(letter)
     letter.assets.set(assets)
     letter.transactions.set(txs)
-    audit_record(actor=by, action="letter.draft", obj=letter,
+    audit_record(actor=by, action=AuditAction.LETTER_DRAFT, obj=letter,
                  details={"assets": [a.pk for a in assets], "endpoints": len(endpoints), "transactions": len(txs),
                           "analysis": analysis.pk if analysis is not None else None, "handling": letter.handling,
                           "addressee": letter.addressee})
@@ -403,7 +403,7 @@ def letter_update(*, letter, by, **fields) -> RequestLetter:
     for name, value in fields.items():
         setattr(letter, name, value)
     _save(letter)
-    audit_record(actor=by, action="letter.update", obj=letter, details={"changed": sorted(fields)})
+    audit_record(actor=by, action=AuditAction.LETTER_UPDATE, obj=letter, details={"changed": sorted(fields)})
     return letter
 
 
@@ -479,7 +479,7 @@ def letter_issue(*, letter, by) -> RequestLetter:
     letter.issued_by = by
     letter.evidence = evidence
     letter.save(update_fields=["status", "issued_at", "issued_by", "evidence", "updated_at"])
-    audit_record(actor=by, action="letter.issue", obj=letter,
+    audit_record(actor=by, action=AuditAction.LETTER_ISSUE, obj=letter,
                  details={"evidence": evidence.pk, "sha256": evidence.sha256, "addressee": letter.addressee})
     return letter
 
@@ -517,7 +517,7 @@ def mla_create(*, case, by, reference, requesting_state, requested_state, assets
                            requesting_state=_country(requesting_state, "requesting_state"),
                            requested_state=_country(requested_state, "requested_state"), **fields))
     mla.assets.set(assets)
-    audit_record(actor=by, action="mla.create", obj=mla,
+    audit_record(actor=by, action=AuditAction.MLA_CREATE, obj=mla,
                  details={"requesting": mla.requesting_state, "requested": mla.requested_state,
                           "assets": [a.pk for a in assets], "status": mla.status})
     return mla
@@ -536,7 +536,7 @@ def mla_update(*, mla, by, assets=None, **fields) -> MlaRequest:
     if assets is not None:
         mla.assets.set(_case_assets(mla.case, by, assets))
     changed = {k: [before[k], str(getattr(mla, k))] for k in fields if before[k] != str(getattr(mla, k))}
-    audit_record(actor=by, action="mla.update", obj=mla, details={"changed": changed})
+    audit_record(actor=by, action=AuditAction.MLA_UPDATE, obj=mla, details={"changed": changed})
     return mla
 
 
@@ -577,7 +577,7 @@ def sharing_create(*, case, by, reference, shares, assets=(), concluded_on=None,
     agreement.assets.set(assets)
     for state, percent in cleaned:
         _save(SharingShare(case=case, created_by=by, agreement=agreement, state=state, share_percent=percent))
-    audit_record(actor=by, action="sharing.create", obj=agreement,
+    audit_record(actor=by, action=AuditAction.SHARING_CREATE, obj=agreement,
                  details={"shares": {s: str(p) for s, p in cleaned}, "assets": [a.pk for a in assets]})
     return agreement
 
@@ -591,7 +591,7 @@ def sharing_set_shares(*, agreement, by, shares) -> SharingAgreement:
     agreement.shares.all().delete()
     for state, percent in cleaned:
         _save(SharingShare(case=agreement.case, created_by=by, agreement=agreement, state=state, share_percent=percent))
-    audit_record(actor=by, action="sharing.shares", obj=agreement,
+    audit_record(actor=by, action=AuditAction.SHARING_SHARES, obj=agreement,
                  details={"before": before, "after": {s: str(p) for s, p in cleaned}})
     return agreement
 

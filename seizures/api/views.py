@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from cases.access import Action
 from cases.api.base import CaseScopedViewSetMixin
 from cases.api.base import CaseFilterMixin
-from cases.audit import audit_record
+from cases.audit import AuditAction, audit_record
 
 from .. import exports, importer, selectors, services, statistics
 from ..models import Ammunition, CustodyEvent, Firearm, Part, Seizure, TracingRequest, TransferDocument
@@ -265,7 +265,7 @@ class StatisticsView(APIView):
         if not form.is_valid():
             raise drf_serializers.ValidationError(form.errors)
         stats = statistics.seizure_statistics(user=request.user, **{k: v for k, v in form.cleaned_data.items() if v})
-        audit_record(actor=request.user, action="seizures.statistics_view",
+        audit_record(actor=request.user, action=AuditAction.SEIZURES_STATISTICS_VIEW,
                      details={"from": str(stats.date_from or ""), "to": str(stats.date_to or ""), "api": True})
         data = {
             "scope": stats.scope, "date_from": stats.date_from, "date_to": stats.date_to,

@@ -47,7 +47,7 @@ def test_an_action_outside_the_vocabulary_is_refused(world):
 
 
 def _literal_actions():
-    """Every action written as a literal (or an f-string's literal head) in an audit_record call."""
+    """Every action written as a literal or as an `AuditAction` member in an audit_record/audit_read call."""
     found = []
     for app in ("cases", "seizures", "finance"):
         for path in (ROOT / app).rglob("*.py"):
@@ -59,8 +59,15 @@ def _literal_actions():
                         ("audit_record", "audit_read")):
                     continue
                 for kw in node.keywords:
-                    if kw.arg == "action" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
-                        found.append((f"{path.relative_to(ROOT)}:{node.lineno}", kw.value.value))
+                    where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                    if kw.arg != "action":
+                        continue
+                    if isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                        found.append((where, kw.value.value))
+                    elif (isinstance(kw.value, ast.Attribute) and isinstance(kw.value.value, ast.Name)
+                          and kw.value.value.id == "AuditAction"):
+                        member = getattr(AuditAction, kw.value.attr, None)
+                        found.append((where, member.value if member is not None else f"AuditAction.{kw.value.attr}"))
     return found
 
 
