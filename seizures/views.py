@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 from cases import csv_safe
 from cases import selectors as case_selectors
 from cases.access import Action
-from cases.audit import AuditAction, audit_record
+from cases.audit import AuditAction, audit_read, audit_record
 from cases.bad_input import attachment_header
 from cases.mixins import CaseMixin, paginate, service_call
 
@@ -116,7 +116,7 @@ class SeizureDetailView(SeizuresMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         seizure = selectors.seizure_get(user=user, case=self.case, pk=self.kwargs["pk"])
-        audit_record(actor=user, action=AuditAction.SEIZURE_VIEW, obj=seizure, case=self.case)
+        audit_read(record=seizure, by=user, action=AuditAction.SEIZURE_VIEW, case=self.case)
         context.update(
             seizure=seizure,
             parties=selectors.seizure_parties(user=user, seizure=seizure),
@@ -281,7 +281,7 @@ class FirearmDetailView(SeizuresMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         firearm = selectors.firearm_get(user=user, case=self.case, pk=self.kwargs["pk"])
-        audit_record(actor=user, action=AuditAction.FIREARM_VIEW, obj=firearm, case=self.case)
+        audit_read(record=firearm, by=user, action=AuditAction.FIREARM_VIEW, case=self.case)
         events = list(selectors.custody_chain(user=user, item=firearm))
         context.update(
             firearm=firearm, events=events, warnings=selectors.custody_gaps(events),
@@ -354,7 +354,7 @@ class CustodyView(SeizuresMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         item = self.item()
         if self.request.method == "GET":
-            audit_record(actor=self.request.user, action=AuditAction.CUSTODY_VIEW, obj=item, case=self.case)
+            audit_read(record=item, by=self.request.user, action=AuditAction.CUSTODY_VIEW, case=self.case)
         events = list(selectors.custody_chain(user=self.request.user, item=item))
         destroyed = selectors.is_destroyed(events)
         context.update(item=item, kind=self.kwargs["kind"], events=events, destroyed=destroyed,
@@ -425,7 +425,7 @@ class DocumentDetailView(DocumentMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         document = self.get_record(TransferDocument, self.kwargs["pk"])
-        audit_record(actor=self.request.user, action=AuditAction.TRANSFER_DOCUMENT_VIEW, obj=document, case=self.case)
+        audit_read(record=document, by=self.request.user, action=AuditAction.TRANSFER_DOCUMENT_VIEW, case=self.case)
         context["document"] = document
         context["parties"] = selectors.document_parties(user=self.request.user, document=document)
         context["firearms"] = document.firearms.filter(pk__in=self.firearms().values("pk"))
@@ -499,7 +499,7 @@ class TracingDetailView(TracingMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         tracing = self.get_record(TracingRequest, self.kwargs["pk"])
-        audit_record(actor=self.request.user, action=AuditAction.TRACING_VIEW, obj=tracing, case=self.case)
+        audit_read(record=tracing, by=self.request.user, action=AuditAction.TRACING_VIEW, case=self.case)
         context.update(tracing=tracing, firearms=tracing.firearms.filter(pk__in=self.firearms().values("pk")),
                        overdue=tracing.is_overdue(timezone.localdate()),
                        due_days=services.tracing_due_days(tracing.priority))
@@ -546,7 +546,7 @@ class TracingExportView(TracingMixin, View):
     def get(self, request, reference, pk, fmt):
         tracing = self.get_record(TracingRequest, pk, Action.EXPORT)
         firearms = list(tracing.firearms.filter(pk__in=self.firearms().values("pk")))
-        audit_record(actor=request.user, action=f"tracing.export_{fmt}", obj=tracing, case=self.case)
+        audit_read(record=tracing, by=request.user, action=f"tracing.export_{fmt}", case=self.case)
         record = exports.tracing_record(tracing, firearms)
         name = f"{tracing.reference}"
         if fmt == "json":

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from cases.access import Action
 from cases.api.base import CaseScopedViewSetMixin
 from cases.api.base import CaseFilterMixin
-from cases.audit import AuditAction, audit_record
+from cases.audit import AuditAction, audit_read, audit_record
 
 from .. import exports, importer, selectors, services, statistics
 from ..models import Ammunition, CustodyEvent, Firearm, Part, Seizure, TracingRequest, TransferDocument
@@ -26,7 +26,7 @@ class ScopedViewSet(CaseFilterMixin, CaseScopedViewSetMixin, mixins.ListModelMix
 
     def retrieve(self, request, *args, **kwargs):
         record = self.get_object()
-        audit_record(actor=request.user, action=f"{record._meta.model_name}.view", obj=record, case=record.case)
+        audit_read(record=record, by=request.user, action=f"{record._meta.model_name}.view", case=record.case)
         return Response(self.get_serializer(record).data)
 
     def create(self, request, *args, **kwargs):
@@ -245,7 +245,7 @@ class TracingRequestViewSet(ScopedViewSet):
         tracing = self.get_object()
         firearms = list(tracing.firearms.filter(pk__in=Firearm.objects.visible_to(request.user).values("pk")))
         fmt = "csv" if request.query_params.get("as") == "csv" else "json"
-        audit_record(actor=request.user, action=f"tracing.export_{fmt}", obj=tracing, case=tracing.case)
+        audit_read(record=tracing, by=request.user, action=f"tracing.export_{fmt}", case=tracing.case)
         record = exports.tracing_record(tracing, firearms)
         if fmt == "csv":
             response = HttpResponse(exports.tracing_csv(record), content_type="text/csv; charset=utf-8")
