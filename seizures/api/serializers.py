@@ -28,6 +28,7 @@ class PartySerializer(CaseRecordSerializer):
     class Meta:
         model = SeizureParty
         fields = ["id", "entity", "entity_name", "role"]
+        read_only_fields = fields  # added through POST …/seizures/<id>/parties/ (PartyAddRequest)
 
 
 class ContextChangeSerializer(serializers.ModelSerializer):

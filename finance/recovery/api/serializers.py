@@ -26,6 +26,7 @@ class HolderSerializer(CaseRecordSerializer):
     class Meta:
         model = AssetHolder
         fields = ["id", "entity", "entity_name", "role", "share_percent", "note"]
+        read_only_fields = fields  # a shape of the asset; holders are added one by one through the services
 
 
 class OriginSerializer(CaseRecordSerializer):
