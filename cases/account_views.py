@@ -190,7 +190,8 @@ class ApiTokenCreateView(LoginRequiredMixin, View):
 
     def post(self, request):
         token, key = api_token_issue(user=request.user, session_key=request.session.session_key,
-                                     label=(request.POST.get("label") or "").strip())
+                                     label=(request.POST.get("label") or "").strip(),
+                                     not_after=request.session.get_expiry_date())
         view = SecurityView()
         return render(request, view.template_name, view.context(request, new_key=key, new_token=token))
 

@@ -35,15 +35,19 @@ def token_lifetime() -> timedelta:
     return timedelta(hours=settings.PARALLAX_API_TOKEN_HOURS)
 
 
-def api_token_issue(*, user, session_key=None, label="") -> tuple[ApiToken, str]:
-    """A new API token for `user`, valid for PARALLAX_API_TOKEN_HOURS; returns (token, key). The key is
-    not stored and cannot be shown again. `session_key`: the signed-in session it belongs to, if any."""
+def api_token_issue(*, user, session_key=None, label="", not_after=None) -> tuple[ApiToken, str]:
+    """A new API token for `user`, valid for PARALLAX_API_TOKEN_HOURS (and not past `not_after`, e.g. the
+    end of the session that makes it); returns (token, key). The key is not stored and cannot be shown
+    again. `session_key`: the signed-in session it belongs to, if any."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
+    expires_at = now + token_lifetime()
+    if not_after is not None:
+        expires_at = min(expires_at, not_after)
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=user, key_hash=_digest(key), prefix=key[: len(KEY_PREFIX) + 6], label=label[:100],
-            created=now, expires_at=now + token_lifetime(), session_hash=session_hash(session_key),
+            created=now, expires_at=expires_at, session_hash=session_hash(session_key),
             created_ip=current_ip(),
         )
         audit_record(actor=user, action="auth.token",

@@ -279,6 +279,8 @@ def test_sign_out_revokes_the_tokens_that_session_made(world):
     key = browser.post(reverse("api-token-create"), {"label": "script"}).context["new_key"]
     script_key = Client().post("/api/auth/token/", {"username": "lead", "password": PASSWORD}).json()["token"]
     assert api_get(world, key).status_code == 200
+    # it ends with the session at the latest
+    assert ApiToken.objects.get(label="script").expires_at <= timezone.now() + timedelta(seconds=django_settings.SESSION_COOKIE_AGE)
     browser.post(reverse("logout"))
     assert api_get(world, key).status_code == 401
     assert api_get(world, script_key).status_code == 200  # not made by that session
