@@ -114,7 +114,7 @@ def guess_mapping(headers) -> dict:
 # --- reading rows --------------------------------------------------------------------
 
 def _sniff_delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:20])
+    sample = "\n".join(text[:262144].splitlines()[:20])  # the head only: never split a whole file into lines
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
