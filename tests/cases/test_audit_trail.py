@@ -239,3 +239,11 @@ def test_the_admin_registers_no_case_content_models():
     case_owned = [model._meta.label for model in admin.site._registry if model is not AuditEvent
                   and any(f.name == "case" for f in model._meta.get_fields())]
     assert not case_owned, case_owned
+
+
+@pytest.mark.django_db
+def test_case_totals_through_the_api_are_an_audited_read(world, login):
+    last = AuditEvent.objects.order_by("-id").first().pk
+    response = login(world.users["lead"]).get(reverse("recovery-totals") + f"?case={world.case.reference}")
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(pk__gt=last, case=world.case, actor=world.users["lead"]).exists()

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from cases import selectors as case_selectors
 from cases.access import Action
+from cases.audit import AuditAction, audit_read
 from cases.api.base import CaseScopedReadOnlyViewSet, CaseScopedViewSet
 from cases.api.base import CaseFilterMixin
 from cases.api.views import HandledRecordViewSet
@@ -167,7 +168,9 @@ class TotalsView(APIView):
                 case = case_selectors.case_get(user=request.user, reference=reference)
             except Http404:
                 return Response({"detail": "Not found."}, status=404)
-            return Response({"case": case.reference, **shape(selectors.case_totals(user=request.user, case=case))})
+            totals = selectors.case_totals(user=request.user, case=case)
+            audit_read(record=case, by=request.user, action=AuditAction.PAGE_VIEW, details={"route": "recovery-totals"})
+            return Response({"case": case.reference, **shape(totals)})
         from finance.validation import Invalid, check_currency
 
         currency = request.query_params.get("currency")
