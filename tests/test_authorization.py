@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -60,7 +61,15 @@ def test_route_discovery_finds_known_routes():
     assert {"cases:detail", "cases:evidence-download", "case-list", "evidence-detail"} <= names
 
 
-RULES = sorted((name, i) for name, specs in all_rules().items() for i in range(len(specs)))
+def _build_world():
+    world = build_world()
+    for module in route_modules():
+        if hasattr(module, "build"):
+            module.build(world)
+    return world
+
+
+MODULES = [module.__name__.split(".")[1] for module in route_modules()]
 
 
 def _request(client, route, url, world):
@@ -75,32 +84,42 @@ def _request(client, route, url, world):
     return method(url, data=data)
 
 
+def _answer_ok(response, expected):
+    status = response.status_code
+    if "login" in expected:
+        return status == 302 and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+    if expected == SUCCESS and status == 302:
+        return not response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+    return status in expected
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("name,index", RULES, ids=[f"{n}[{i}]" for n, i in RULES])
-def test_route_answers_each_person_as_the_matrix_says(name, index, client):
-    route = all_rules()[name][index]
-    world = build_world()
-    for module in route_modules():
-        if hasattr(module, "build"):
-            module.build(world)
+@pytest.mark.parametrize("app", MODULES)
+def test_routes_answer_each_person_as_the_matrix_says(app, client):
+    """One world per route module; every rule of the module requested by every person, each request
+    in a savepoint that is rolled back, so every request sees the same world. All failures in one message."""
+    module = importlib.import_module(f"tests.{app}.routes")
+    world = _build_world()
     team_roles = {person: role for person, (_agency, role) in TEAM.items()}
-    url = reverse(name, kwargs=route.kwargs(world))
-    failures = []
+    failures, checks = [], 0
+    rules = [(name, index, route, reverse(name, kwargs=route.kwargs(world)))
+             for name, spec in module.ROUTES.items()
+             for index, route in enumerate(spec if isinstance(spec, list) else [spec])]
     for person in (*EVERYONE, ANONYMOUS):
+        # one sign-in per person; a rule that signs out (logout) is followed by a fresh sign-in
+        for name, index, route, url in rules:
+            if person != ANONYMOUS and SESSION_KEY not in client.session:
+                client.force_login(world.users[person])
+            elif person == ANONYMOUS:
+                client.logout()
+            expected = route.expected(world, person, team_roles)
+            with transaction.atomic():
+                response = _request(client, route, url, world)
+                transaction.set_rollback(True)
+            checks += 1
+            if not _answer_ok(response, expected):
+                failures.append(f"{name}[{index}] {person}: {route.method.upper()} {url} -> "
+                                f"{response.status_code}, expected {sorted(map(str, expected))}")
         client.logout()
-        if person != ANONYMOUS:
-            client.force_login(world.users[person])
-        expected = route.expected(world, person, team_roles)
-        with transaction.atomic():
-            response = _request(client, route, url, world)
-            transaction.set_rollback(True)
-        status = response.status_code
-        if "login" in expected:
-            ok = status == 302 and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
-        elif expected == SUCCESS and status == 302:
-            ok = not response["Location"].startswith(resolve_url(settings.LOGIN_URL))
-        else:
-            ok = status in expected
-        if not ok:
-            failures.append(f"{person}: {route.method.upper()} {url} -> {status}, expected {sorted(map(str, expected))}")
-    assert not failures, "\n".join(failures)
+    assert checks, f"tests/{app}/routes.py has no rules"
+    assert not failures, f"{len(failures)} of {checks} requests answered against the matrix:\n" + "\n".join(failures)
