@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 
 from cases import selectors as case_selectors
 from cases.access import Action
+from cases.audit import audit_request_read
 from cases.mixins import CaseMixin, paginate, service_call
 
 from . import forms, selectors, services, states
@@ -555,6 +556,8 @@ class DeadlineDashboardView(LoginRequiredMixin, TemplateView):
         if reference:
             case = case_selectors.case_get(user=user, reference=reference)
         rows = selectors.deadlines(user=user, case=case, horizon_days=horizon)
+        # A list across cases: one audited read per case whose orders it shows.
+        audit_request_read(request=self.request, by=user, listed_case_ids=[d.measure.case_id for d in rows])
         context.update(rows=rows, horizon=horizon, case_filter=reference,
                        cases=selectors.cases_with_assets(user=user), today=timezone.localdate())
         return context
