@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from cases import forms, selectors, services
 from cases.access import Action
 from cases.audit import AuditAction, audit_read, audit_redact, read_filters
+from cases.bad_input import header_safe, id_param
 from cases.evidence import evidence_path
 from cases.jobs import job_cancel
 from cases.mixins import CaseMixin, paginate, service_call
@@ -428,8 +429,9 @@ class EvidenceListView(CaseMixin, TemplateView):
             raise Http404
         form = forms.EvidenceUploadForm(request.POST, request.FILES)
         supersedes = None
-        if request.POST.get("supersedes"):
-            supersedes = self.get_record(EvidenceFile, request.POST["supersedes"])
+        supersedes_id = id_param(request.POST, "supersedes")
+        if supersedes_id is not None:
+            supersedes = self.get_record(EvidenceFile, supersedes_id)
         if form.is_valid():
             data = form.cleaned_data
             evidence = service_call(form, services.evidence_upload, case=self.case, by=request.user, upload=data.pop("file"),
@@ -464,7 +466,7 @@ class EvidenceDownloadView(CaseMixin, View):
         if not path.exists():
             raise Http404("The stored file is missing; run the integrity check.")
         services.record_viewed(record=evidence, by=request.user, action="download")
-        response = FileResponse(open(path, "rb"), as_attachment=True, filename=evidence.original_name,
+        response = FileResponse(open(path, "rb"), as_attachment=True, filename=header_safe(evidence.original_name),
                                 content_type=evidence.content_type)
         response["X-Content-SHA256"] = evidence.sha256
         return response

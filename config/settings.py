@@ -96,6 +96,8 @@ MIDDLEWARE = [
     # Nothing behind the sign-in is cached; then the second factor is enforced (cases/middleware.py).
     "cases.middleware.NoStoreMiddleware",
     "cases.middleware.TwoFactorRequiredMiddleware",
+    # NUL bytes, non-object JSON bodies and the like answer 400 naming the field (cases/bad_input.py).
+    "cases.bad_input.BadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -273,7 +275,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular, plus the error answers and read-only nullable fields (cases/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "cases.api.schema.ParallaxAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
     # Throttles key on the client address behind the trusted proxies only (see PARALLAX_TRUSTED_PROXIES).

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 from cases import csv_safe
 from cases import services as case_services
 from cases.access import Action
+from cases.bad_input import attachment_header
 from cases.deconfliction import deconfliction_notices
 from cases.forms import ReleaseForm
 from cases.mixins import CaseMixin, paginate, service_call
@@ -155,7 +156,7 @@ class ImportErrorReportView(FinancePage):
         imp = self.get_record(Import, pk, Action.EXPORT)
         services.import_error_report_viewed(imp=imp, by=request.user)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="import-{imp.pk}-errors.csv"'
+        response["Content-Disposition"] = attachment_header(f"import-{imp.pk}-errors.csv")
         response.write("\ufeff")
         writer = csv_safe.writer(response)
         writer.writerow(["row", "field", "value", "reason"])

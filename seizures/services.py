@@ -438,6 +438,9 @@ def tracing_request_create(*, case, by, firearms, destination, reference="", han
         raise ValidationError({"firearms": "Choose at least one firearm to trace."})
     _check_same_case(case, {}, firearms)
     reference = (reference or "").strip() or _next_tracing_reference(case)
+    if any(ord(c) < 32 or ord(c) == 127 for c in reference):
+        # It names the exported files (a Content-Disposition header) and the letter: one line only.
+        raise ValidationError({"reference": "A reference is one line: no line breaks, tabs or control characters."})
     if TracingRequest.objects.filter(case=case, reference=reference).exists():
         raise ValidationError({"reference": f"This case already has a tracing request {reference}."})
     request = _save(TracingRequest(case=case, created_by=by, origin_agency=by.agency, handling=handling,

@@ -478,7 +478,7 @@ class TracingCreateView(TracingMixin, FormPage):
     def make_form(self, data=None, files=None):
         if data is not None:
             return forms.TracingForm(data, firearms=self.firearms())
-        chosen = [v for v in self.request.GET.getlist("firearm") if v.isdigit()]
+        chosen = [v for v in self.request.GET.getlist("firearm") if v.isdigit() and int(v) < 2**63]
         first = self.firearms().filter(pk__in=chosen).first()
         initial = {"firearms": chosen}
         if first is not None and first.country_of_manufacture:

@@ -83,7 +83,12 @@ class CaseFilterMixin:
         the same whether the case exists or not."""
         from cases.selectors import case_get
 
-        reference = request.data.get("case") or request.query_params.get("case")
+        data = request.data
+        if not hasattr(data, "get"):  # a JSON list, string or null: nothing to read a case from
+            raise exceptions.ValidationError({"non_field_errors": ["Expected a JSON object."]})
+        reference = data.get("case") or request.query_params.get("case")
+        if reference is not None and not isinstance(reference, str):
+            raise exceptions.ValidationError({"case": "Name the case by its reference (a string)."})
         if not reference:
             raise exceptions.ValidationError({"case": "Name the case by its reference."})
         try:

@@ -1,6 +1,6 @@
 """REST API of cases and case content: the same selectors, services and scoping as the pages."""
 from django.http import FileResponse, Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers as drf_serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -10,10 +10,18 @@ from cases.access import Action
 from cases.audit import AuditAction, audit_read, audit_redact, read_filters
 from cases.api import serializers as s
 from cases.api.base import CaseFilterMixin, CaseScopedReadOnlyViewSet, CaseScopedViewSet, CaseScopedViewSetMixin
+from cases.bad_input import header_safe, int_param
 from cases.evidence import evidence_path
 from cases.jobs import job_cancel
 from cases.models import Case, CaseMembership, Entity, EntityLink, EvidenceFile, Job, Note, Task
 from cases.records import not_found
+
+
+def timeline_items():
+    return inline_serializer("TimelineItem", many=True, fields={
+        "at": drf_serializers.DateTimeField(), "kind": drf_serializers.CharField(),
+        "title": drf_serializers.CharField(), "actor": drf_serializers.CharField(),
+        "detail": drf_serializers.CharField(), "url": drf_serializers.CharField()})
 
 
 class ReleaseMixin:
@@ -77,11 +85,14 @@ class CaseViewSet(CaseScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrieve
         audit_read(record=case, by=request.user, action=AuditAction.AUDIT_VIEW, details=read_filters(request.query_params))
         return self.get_paginated_response(s.AuditEventSerializer(page, many=True).data)
 
-    @extend_schema(responses=dict)
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses={200: timeline_items()},
+                   parameters=[OpenApiParameter("limit", int, description="How many items (1–500, default 100)")])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def timeline(self, request, reference=None):
         case = self.get_object()
-        items = selectors.timeline(user=request.user, case=case, limit=min(int(request.query_params.get("limit", 100)), 500))
+        limit = int_param(request.query_params, "limit", 100, minimum=1, maximum=500, clamp=True)
+        items = selectors.timeline(user=request.user, case=case, limit=limit)
+        audit_read(record=case, by=request.user, action=AuditAction.TIMELINE_VIEW, details={"limit": limit})
         return Response([{"at": i.at, "kind": i.kind, "title": i.title, "actor": i.actor, "detail": i.detail,
                           "url": i.url} for i in items])
 
@@ -227,7 +238,7 @@ class EvidenceViewSet(ReleaseMixin, CaseFilterMixin, CaseScopedReadOnlyViewSet):
         if not path.exists():
             raise Http404
         services.record_viewed(record=evidence, by=request.user, action="download")
-        response = FileResponse(open(path, "rb"), as_attachment=True, filename=evidence.original_name,
+        response = FileResponse(open(path, "rb"), as_attachment=True, filename=header_safe(evidence.original_name),
                                 content_type=evidence.content_type)
         response["X-Content-SHA256"] = evidence.sha256
         return response

@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cases.access import Action
+from cases.bad_input import attachment_header
 from cases.dossier import selectors, services
 from cases.forms import DateInput
 from cases.mixins import CaseMixin, paginate, service_call
@@ -88,7 +89,7 @@ class DossierDownloadView(CaseMixin, View):
             services.dossier_downloaded(dossier=dossier, by=request.user, what="manifest")
             response = HttpResponse(json.dumps(dossier.manifest, indent=2, ensure_ascii=False),
                                     content_type="application/json")
-            response["Content-Disposition"] = f'attachment; filename="{dossier.identifier}-manifest.json"'
+            response["Content-Disposition"] = attachment_header(f"{dossier.identifier}-manifest.json")
             response["X-Content-SHA256-Canonical"] = dossier.manifest_sha256
             return response
         name = dossier.bundle_storage_name if self.what == "bundle" else dossier.pdf_storage_name

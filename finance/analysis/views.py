@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cases.access import Action
+from cases.bad_input import attachment_header, id_param
 from cases.mixins import CaseMixin, paginate, service_call
 
 from . import exports, forms, selectors, services
@@ -162,10 +163,10 @@ class RunExportView(RunMixin, View):
         name = f"{self.case.reference}-trace-{run.pk}"
         if fmt == "csv":
             response = HttpResponse(exports.trace_csv(run, txs), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            response["Content-Disposition"] = attachment_header(f"{name}.csv")
         else:
             response = HttpResponse(exports.trace_ftm(run, txs), content_type="application/x-ndjson; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{name}.ftm.json"'
+            response["Content-Disposition"] = attachment_header(f"{name}.ftm.json")
         return response
 
 
@@ -207,8 +208,9 @@ class AlertListView(CaseMixin, TemplateView):
         g = self.request.GET
         filters = dict(typology=g.get("typology", ""), status=g.get("status", ""), q=g.get("q", "").strip(),
                        min_score=g.get("min_score") or None)
-        if g.get("run", "").isdigit():
-            qs = selectors.alert_list(user=self.request.user, case=self.case, run=int(g["run"]), **filters)
+        run = id_param(g, "run")
+        if run is not None:
+            qs = selectors.alert_list(user=self.request.user, case=self.case, run=run, **filters)
             latest = None
         else:
             qs, latest = selectors.latest_alerts(user=self.request.user, case=self.case, **filters)

@@ -3,7 +3,7 @@ import json
 
 from django.db.models import Q
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers as drf_serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -85,6 +85,10 @@ class TransactionViewSet(CaseFilterMixin, CaseScopedReadOnlyViewSet):
 
     queryset = Transaction.objects.select_related("source_import")
     serializer_class = s.TransactionSerializer
+
+    @extend_schema(parameters=[OpenApiParameter(name, str) for name in LedgerFilterForm.base_fields])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
         qs = super().get_queryset()

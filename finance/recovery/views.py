@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 from cases import selectors as case_selectors
 from cases.access import Action
 from cases.audit import audit_request_read
+from cases.bad_input import attachment_header
 from cases.mixins import CaseMixin, paginate, service_call
 
 from . import forms, selectors, services, states
@@ -425,7 +426,8 @@ class LetterPreviewView(RecoveryMixin, TemplateView):
         letter = selectors.letter_get(user=request.user, case=self.case, pk=kwargs["pk"])
         services.record_viewed(record=letter, by=request.user, action="preview")
         response = HttpResponse(services.letter_pdf(letter), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{self.case.reference}-letter-{letter.pk}-draft.pdf"'
+        response["Content-Disposition"] = attachment_header(f"{self.case.reference}-letter-{letter.pk}-draft.pdf",
+                                                           as_attachment=False)
         return response
 
 

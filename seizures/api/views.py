@@ -1,7 +1,7 @@
 """REST API of the seizures app: the same selectors, services and scoping as the pages."""
 from django.http import HttpResponse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers as drf_serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -12,6 +12,7 @@ from cases.access import Action
 from cases.api.base import CaseScopedViewSetMixin
 from cases.api.base import CaseFilterMixin
 from cases.audit import AuditAction, audit_read, audit_record
+from cases.bad_input import attachment_header
 
 from .. import exports, importer, selectors, services, statistics
 from ..models import Ammunition, CustodyEvent, Firearm, Part, Seizure, TracingRequest, TransferDocument
@@ -108,8 +109,10 @@ class FirearmViewSet(UpdateMixin, ScopedViewSet):
         return Response({**self.get_serializer(firearm).data, "deconfliction": _notices(firearm.deconfliction)},
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=dict)
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses={200: inline_serializer("DeconflictionNotice", many=True, fields={
+        "message": drf_serializers.CharField(), "match_type": drf_serializers.CharField(),
+        "visible": drf_serializers.BooleanField(), "url": drf_serializers.CharField()})})
+    @action(detail=True, methods=["get"], pagination_class=None)
     def deconfliction(self, request, pk=None):
         firearm = self.get_object()
         return Response(_notices(selectors.firearm_notices(user=request.user, firearm=firearm)))
@@ -249,7 +252,7 @@ class TracingRequestViewSet(ScopedViewSet):
         record = exports.tracing_record(tracing, firearms)
         if fmt == "csv":
             response = HttpResponse(exports.tracing_csv(record), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{tracing.reference}.csv"'
+            response["Content-Disposition"] = attachment_header(f"{tracing.reference}.csv")
             return response
         return Response(record)
 

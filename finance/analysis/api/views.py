@@ -1,11 +1,12 @@
 """REST API of the analyses: start runs, read results and alerts, decide alerts, manage lists and tags."""
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers as drf_serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases.access import Action
 from cases.api.base import CaseFilterMixin, CaseScopedViewSet
+from cases.bad_input import id_param
 
 from .. import exports, selectors, services
 from ..models import Alert, AnalysisRun, CryptoTag, ListEntry
@@ -35,6 +36,11 @@ class AnalysisRunViewSet(CaseFilterMixin, CaseScopedViewSet):
             if self.request.query_params.get(name):
                 qs = qs.filter(**{name: self.request.query_params[name]})
         return qs
+
+    @extend_schema(parameters=[OpenApiParameter("case", str), OpenApiParameter("kind", str),
+                               OpenApiParameter("status", str)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
         run = self.get_object()
@@ -97,10 +103,16 @@ class AlertViewSet(CaseFilterMixin, CaseScopedViewSet):
 
     def get_queryset(self):
         qs = super().get_queryset()
-        for name in ("typology", "status", "run"):
+        for name in ("typology", "status"):
             if self.request.query_params.get(name):
                 qs = qs.filter(**{name: self.request.query_params[name]})
-        return qs
+        run = id_param(self.request.query_params, "run")
+        return qs.filter(run_id=run) if run is not None else qs
+
+    @extend_schema(parameters=[OpenApiParameter("case", str), OpenApiParameter("typology", str),
+                               OpenApiParameter("status", str), OpenApiParameter("run", int)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def create(self, request, *args, **kwargs):
         raise drf_serializers.ValidationError("Alerts are made by typology scans: start an analysis of kind 'typologies'.")

@@ -1,7 +1,7 @@
 """REST API of asset recovery: the same selectors, services and scoping as the pages."""
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers as drf_serializers, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -13,6 +13,7 @@ from cases.audit import AuditAction, audit_read
 from cases.api.base import CaseScopedReadOnlyViewSet, CaseScopedViewSet
 from cases.api.base import CaseFilterMixin
 from cases.api.views import HandledRecordViewSet
+from cases.bad_input import int_param
 
 from .. import selectors, services
 from ..models import Asset, LegalMeasure, MlaRequest, RequestLetter, SharingAgreement
@@ -59,15 +60,12 @@ class MeasureViewSet(CaseFilterMixin, CaseScopedReadOnlyViewSet):
 
     @extend_schema(responses=s.DeadlineSerializer(many=True),
                    parameters=[OpenApiParameter("days", int), OpenApiParameter("case", str)])
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def deadlines(self, request):
         case = None
         if request.query_params.get("case"):
             case = case_selectors.case_get(user=request.user, reference=request.query_params["case"])
-        try:
-            days = max(1, min(int(request.query_params.get("days", 90)), 730))
-        except ValueError:
-            raise drf_serializers.ValidationError({"days": "A number of days."})
+        days = int_param(request.query_params, "days", 90, minimum=1, maximum=730, clamp=True)
         rows = selectors.deadlines(user=request.user, case=case, horizon_days=days)
         return Response(s.DeadlineSerializer(rows, many=True).data)
 
