@@ -14,6 +14,7 @@ them. Then, as every persona, the crawl requests:
 Bodies are read as text: HTML/JSON/CSV as decoded bytes, PDFs through pypdf, zip files member by member.
 A route or schema path the crawl cannot fill fails the test, like test_every_route_has_a_rule.
 """
+import copy
 import io
 import json
 import re
@@ -23,6 +24,7 @@ from collections import defaultdict
 import pytest
 from django.contrib import admin
 from django.db import transaction
+from django.db.models import Model
 from django.urls import Resolver404, resolve, reverse
 
 from tests.authz import ANONYMOUS
@@ -141,13 +143,32 @@ class Crawl:
             model = cls.queryset.model
         return model
 
-    def variants(self, name, kwargs):
+    def rule_model(self, route, kwargs):
+        """For a page whose view names no model: the model of the world record the rule's kwargs point at
+        (the record read through world.objects whose pk is the rule's pk)."""
+        seen = []
+
+        class Recording(dict):
+            def __getitem__(inner, key):
+                value = dict.__getitem__(inner, key)
+                seen.append(value)
+                return value
+
+        world = copy.copy(self.world)
+        world.__dict__["objects"] = Recording(self.world.objects)
+        route.kwargs(world)
+        models = {type(obj) for obj in seen if isinstance(obj, Model) and obj.pk == kwargs["pk"]}
+        return models.pop() if len(models) == 1 else None
+
+    def variants(self, name, kwargs, route=None):
         """The rule's own kwargs, then, for a `pk` route, the pk (and case) of each canary record of the
         view's model."""
         yield kwargs
         if "pk" not in kwargs:
             return
         model = self.view_model(reverse(name, kwargs=kwargs))
+        if model is None and route is not None:
+            model = self.rule_model(route, kwargs)
         for obj in self.by_model.get(model, ()):
             variant = {**kwargs, "pk": obj.pk}
             if "reference" in variant and getattr(obj, "case_id", None):
@@ -161,7 +182,7 @@ class Crawl:
             for route in specs:
                 kwargs = route.kwargs(world)
                 if route.method == "get":
-                    for variant in self.variants(name, kwargs):
+                    for variant in self.variants(name, kwargs, route):
                         self.request("get", reverse(name, kwargs=variant), route=name)
                     continue
                 url = reverse(name, kwargs=kwargs)
