@@ -232,6 +232,15 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Import limits, checked in the worker while the file is read as a stream (rows and cells of a
+# table; an XLSX is refused first on the uncompressed size its zip directory declares).
+PARALLAX_IMPORT_MAX_ROWS = env_int("PARALLAX_IMPORT_MAX_ROWS", 1_100_000)
+PARALLAX_IMPORT_MAX_CELLS = env_int("PARALLAX_IMPORT_MAX_CELLS", 25_000_000)
+PARALLAX_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("PARALLAX_IMPORT_MAX_UNCOMPRESSED_BYTES", 1024 * 1024 * 1024)
+# Seizure imports: rows per file, and how many rows are checked in the request (a larger file is
+# stored and checked by the worker).
+PARALLAX_SEIZURE_IMPORT_MAX_ROWS = env_int("PARALLAX_SEIZURE_IMPORT_MAX_ROWS", 5000)
+PARALLAX_SEIZURE_IMPORT_INLINE_ROWS = env_int("PARALLAX_SEIZURE_IMPORT_INLINE_ROWS", 200)
 
 # --- Security -------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
