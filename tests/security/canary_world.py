@@ -28,9 +28,12 @@ from cases.access import Handling
 # The prosecutor holds an FIU access grant in OP-ALPHA (tests/cases/routes.py `fiu_grant`); the
 # analyst is the FIU member. Nobody else of OP-ALPHA reads unreleased FIU material.
 ALPHA_MEMBERS = frozenset({"lead", "investigator", "analyst", "prosecutor", "asset", "observer"})
+# police_analyst: a police officer whom the lead made financial analyst in OP-ALPHA. The role does not
+# make him FIU: he reads police-coded material, not unreleased FIU material.
+ALPHA_MEMBERS = ALPHA_MEMBERS | {"police_analyst"}
 ENTITLED = {
     "ATEAM": ALPHA_MEMBERS,
-    "APOL": frozenset({"lead", "asset"}),
+    "APOL": frozenset({"lead", "asset", "police_analyst"}),
     "AFIU": frozenset({"analyst", "prosecutor"}),
     "BETA": frozenset({"outsider"}),
 }
@@ -108,6 +111,12 @@ def build_canaries(world) -> Canaries:
     u, alpha, beta = world.users, world.case, world.other_case
     lead, analyst, outsider, inv = u["lead"], u["analyst"], u["outsider"], u["investigator"]
     objs = {}
+    from cases.access import Role
+    from tests.conftest import PASSWORD
+
+    u["police_analyst"] = case_services.user_create(username="police_analyst", password=PASSWORD,
+                                                    agency=world.agencies["police"], first_name="Pero")
+    case_services.membership_add(case=alpha, by=lead, user=u["police_analyst"], role=Role.FINANCIAL_ANALYST)
 
     # --- OP-BETA, by the outsider (everything there is BETA) ---
     case_services.case_update(case=beta, by=outsider, title=f"Operation Beta {c('BETA', 'case title')}",

@@ -34,10 +34,10 @@ from tests.test_authorization import _build_world, all_rules, url_names
 CANARY = re.compile(r"CANARY(?:ATEAM|APOL|AFIU|BETA)\d{4}")
 GROUPS = {
     "team": ("lead", "investigator", "analyst", "prosecutor", "asset", "observer"),
-    "others": ("outsider", "focal", "admin", ANONYMOUS),
+    "others": ("police_analyst", "outsider", "focal", "admin", ANONYMOUS),
 }
 # personas who try the forged related ids (they may write in OP-ALPHA; OP-BETA's records are not theirs)
-FORGERS = ("lead", "asset", "analyst", "investigator")
+FORGERS = ("lead", "asset", "analyst", "investigator", "police_analyst")
 # API writes whose related fields are not in the rule's data: field -> "one" id or "many" ids
 EXTRA_RELATED = {
     "recovery-asset-transition": {"documents": "many"},
