@@ -7,7 +7,8 @@ PORT ?= 8000
 # Two processes by default (the machines have two cores); PYTEST_ARGS="-n 0 -k x" to narrow a run.
 PYTEST_ARGS ?= -n 2
 # The demo runs with DEBUG on the local machine only; production settings come from the environment.
-RUN_ENV := DEBUG=$${DEBUG:-1}
+# Its demo logins skip the second factor unless PARALLAX_2FA_REQUIRED=1 (production requires it).
+RUN_ENV := DEBUG=$${DEBUG:-1} PARALLAX_2FA_REQUIRED=$${PARALLAX_2FA_REQUIRED:-0}
 
 .PHONY: run test bench install install-browser migrate demo worker clean-var
 
@@ -40,6 +41,7 @@ run: demo
 	echo "  Parallax is running at http://$(HOST):$(PORT)/"; \
 	echo "  Demo logins (password: $${PARALLAX_DEMO_PASSWORD:-parallax-demo-2026}):"; \
 	$(RUN_ENV) $(BIN)/python manage.py shell --no-imports -c "from cases.demo import demo_users_table; [print(f'    {u:<18} {r} ({a})') for u, r, a in demo_users_table()]"; \
+	echo "  Second factor: off for this local demo (PARALLAX_2FA_REQUIRED=1 make run to try it)."; \
 	echo "  API docs: http://$(HOST):$(PORT)/api/docs/   Stop with Ctrl-C."; \
 	echo ""; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload

@@ -2,7 +2,8 @@
 from collections import OrderedDict
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
+from django.shortcuts import get_object_or_404
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
@@ -54,11 +55,22 @@ def transaction_list(*, user, case, account=None, party=None, date_from=None, da
     return qs
 
 
+def visible_holders(*, user):
+    """Prefetch of an account's holders narrowed to the parties `user` may see: one account gathers
+    parties from several imports, and an FIU import's party must not name itself on a team account."""
+    return Prefetch("holders", queryset=Party.objects.visible_to(user).order_by("name"))
+
+
+def account_get(*, user, case, pk):
+    return get_object_or_404(visible(Account, user=user, case=case).prefetch_related(visible_holders(user=user)), pk=pk)
+
+
 def account_list(*, user, case, q="", kind=""):
-    qs = visible(Account, user=user, case=case).prefetch_related("holders")
+    qs = visible(Account, user=user, case=case).prefetch_related(visible_holders(user=user))
     if q:
+        named = Party.objects.visible_to(user).filter(case=case, name__icontains=q).values("pk")
         qs = qs.filter(Q(identifier_normalized__icontains=q.replace(" ", "").upper()) | Q(institution__icontains=q)
-                       | Q(holders__name__icontains=q)).distinct()
+                       | Q(holders__in=named)).distinct()
     if kind:
         qs = qs.filter(kind=kind)
     return qs

@@ -204,7 +204,7 @@ class AccountDetailView(FinancePage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        account = self.get_record(Account, self.kwargs["pk"])
+        account = selectors.account_get(user=self.request.user, case=self.case, pk=self.kwargs["pk"])
         case_services.record_viewed(record=account, by=self.request.user)
         flows = selectors.account_flows(user=self.request.user, case=self.case, account=account)
         txs = selectors.transaction_list(user=self.request.user, case=self.case, account=account.pk)

@@ -5,6 +5,7 @@ import io
 import json
 
 from cases import csv_safe
+from finance.analysis.loader import holder_admitted
 from finance.models import Account, Party, Transaction
 
 
@@ -44,8 +45,9 @@ def trace_ftm(run, transactions) -> str:
         account_ids.update(a for a in (tx.debit_account_id, tx.credit_account_id) if a)
         party_ids.update(p for p in (tx.debit_party_id, tx.credit_party_id) if p)
     accounts = {a.pk: a for a in Account.objects.filter(case=case, pk__in=account_ids).prefetch_related("holders")}
+    admitted = {acc.pk: [h for h in acc.holders.all() if holder_admitted(acc, h)] for acc in accounts.values()}
     for acc in accounts.values():
-        party_ids.update(h.pk for h in acc.holders.all())
+        party_ids.update(h.pk for h in admitted[acc.pk])
     parties = {p.pk: p for p in Party.objects.filter(case=case, pk__in=party_ids)}
 
     def party_entity(p):
@@ -79,7 +81,7 @@ def trace_ftm(run, transactions) -> str:
                 props["currency"] = [a.currency]
             schema = "BankAccount"
             holder_prop = "holder"
-        holders = [party_entity(h) for h in a.holders.all()]
+        holders = [party_entity(h) for h in admitted[a.pk]]
         if holders:
             props[holder_prop] = holders
         entities[eid] = {"id": eid, "schema": schema, "properties": {k: v for k, v in props.items() if v}}
@@ -96,9 +98,9 @@ def trace_ftm(run, transactions) -> str:
             props["payerAccount"] = [_id(case.reference, "account", tx.debit_account_id)]
         if tx.credit_account_id:
             props["beneficiaryAccount"] = [_id(case.reference, "account", tx.credit_account_id)]
-        payer = tx.debit_party_id or (next(iter(h.pk for h in accounts[tx.debit_account_id].holders.all()), None)
+        payer = tx.debit_party_id or (next(iter(h.pk for h in admitted[tx.debit_account_id]), None)
                                       if tx.debit_account_id in accounts else None)
-        payee = tx.credit_party_id or (next(iter(h.pk for h in accounts[tx.credit_account_id].holders.all()), None)
+        payee = tx.credit_party_id or (next(iter(h.pk for h in admitted[tx.credit_account_id]), None)
                                        if tx.credit_account_id in accounts else None)
         if payer:
             props["payer"] = [_id(case.reference, "party", payer)]

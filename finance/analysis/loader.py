@@ -254,6 +254,26 @@ def add_crypto_edges(builder: LedgerBuilder, *, user, case, reference_currency, 
 
 # --- labels and attributes of nodes -----------------------------------------------------------
 
+class _Handled:
+    """The handling fields of a row fetched with values(), for Handling.strictest."""
+
+    class _meta:
+        label = "finance.Party"
+
+    pk = None
+
+    def __init__(self, handling, origin_agency_id, fiu_released_at):
+        self.handling, self.origin_agency_id, self.fiu_released_at = handling, origin_agency_id, fiu_released_at
+
+
+def holder_admitted(account, party) -> bool:
+    """May `party` be named as a holder wherever `account` is shown? Only when it adds no
+    restriction to the account's own handling."""
+    from cases.access import Handling
+
+    with_party, alone = Handling.strictest([account, party]), Handling.strictest([account])
+    return (with_party.handling, with_party.origin_agency_id) == (alone.handling, alone.origin_agency_id)
+
 def node_info(*, case, keys):
     """key -> {"label", "kind", "account_id"/"party_id", "country", "holders", "identifier", "institution"}."""
     account_ids = [int(k[2:]) for k in keys if k.startswith("a:")]
@@ -262,12 +282,19 @@ def node_info(*, case, keys):
     holders = defaultdict(list)
     through = Account.holders.through
     for chunk in _chunks(account_ids):
-        for acc_id, name, entity_id in (through.objects.filter(account_id__in=chunk)
-                                        .values_list("account_id", "party__name", "party__entity_id")):
-            holders[acc_id].append((name, entity_id))
+        for acc_id, name, entity_id, *handling in (through.objects.filter(account_id__in=chunk).values_list(
+                "account_id", "party__name", "party__entity_id",
+                "party__handling", "party__origin_agency_id", "party__fiu_released_at")):
+            holders[acc_id].append((name, entity_id, _Handled(*handling)))
         for a in Account.objects.filter(case=case, pk__in=chunk).values(
-                "id", "identifier", "institution", "kind", "country", "chain", "handling"):
-            names = [n for n, _ in holders.get(a["id"], [])]
+                "id", "identifier", "institution", "kind", "country", "chain", "handling", "origin_agency_id",
+                "fiu_released_at"):
+            own = _Handled(a["handling"], a["origin_agency_id"], a["fiu_released_at"])
+            # A holder named by a stricter import than the account's own (an FIU party on a team
+            # account) would carry its name wherever the account is shown: leave it out.
+            admitted = [(n, e) for n, e, h in holders.get(a["id"], []) if holder_admitted(own, h)]
+            holders[a["id"]] = admitted
+            names = [n for n, _ in admitted]
             label = a["identifier"]
             if names:
                 label = f"{names[0]} · {label}"

@@ -13,7 +13,7 @@ from cases import services as case_services
 from cases.access import Action
 from cases.api.base import CaseFilterMixin, CaseScopedReadOnlyViewSet, CaseScopedViewSetMixin
 from cases.api.serializers import ReleaseSerializer
-from finance import resolution, services
+from finance import resolution, selectors, services
 from finance.api import serializers as s
 from finance.forms import LedgerFilterForm
 from finance.models import Account, CryptoTransaction, Import, Party, ResolutionSuggestion, Transaction
@@ -115,8 +115,11 @@ class TransactionViewSet(CaseFilterMixin, CaseScopedReadOnlyViewSet):
 
 
 class AccountViewSet(CaseFilterMixin, CaseScopedReadOnlyViewSet):
-    queryset = Account.objects.prefetch_related("holders")
+    queryset = Account.objects.all()
     serializer_class = s.AccountSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(selectors.visible_holders(user=self.request.user))
 
     def retrieve(self, request, *args, **kwargs):
         account = self.get_object()
