@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from cases import forms, selectors, services
 from cases.access import Action
 from cases.audit import AuditAction, audit_read, audit_redact, read_filters
-from cases.bad_input import header_safe, id_param
+from cases.bad_input import header_safe, id_param, int_param
 from cases.evidence import evidence_path
 from cases.jobs import job_cancel
 from cases.mixins import CaseMixin, paginate, service_call
@@ -487,10 +487,7 @@ class TimelineView(CaseMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        try:
-            limit = max(10, min(500, int(self.request.GET.get("limit", 100))))
-        except ValueError:
-            limit = 100
+        limit = int_param(self.request.GET, "limit", 100, minimum=10, maximum=500, clamp=True)
         context["items"] = selectors.timeline(user=self.request.user, case=self.case, limit=limit)
         context["limit"] = limit
         audit_read(record=self.case, by=self.request.user, action=AuditAction.TIMELINE_VIEW, details={"limit": limit})

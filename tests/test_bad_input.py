@@ -291,3 +291,13 @@ def test_no_page_or_api_route_answers_5xx_to_junk_parameters(client):
                     failures.append(f"GET {url} with every parameter={value!r} -> {response.status_code}")
     assert not failures, "\n".join(failures)
     assert SUCCESS  # the routes themselves are checked by tests/test_authorization.py
+
+
+@pytest.mark.parametrize("path,param", [
+    ("/cases/OP-ALPHA/timeline/", "limit"), ("/assets/", "days"),
+])
+def test_a_non_numeric_page_parameter_answers_a_400_page_naming_it(lead, path, param):
+    response = lead.get(path, {param: "many"})
+    assert response.status_code == 400
+    assert param in response.content.decode()
+    assert lead.get(path, {param: "100000"}).status_code == 200  # out of range: clamped

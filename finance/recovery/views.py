@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 from cases import selectors as case_selectors
 from cases.access import Action
 from cases.audit import audit_request_read
-from cases.bad_input import attachment_header
+from cases.bad_input import attachment_header, id_param, int_param
 from cases.mixins import CaseMixin, paginate, service_call
 
 from . import forms, selectors, services, states
@@ -314,7 +314,7 @@ class LetterCreateView(FormPage):
 
                 if not str(run_id).isdigit():
                     raise Http404
-                self.run = self.get_record(AnalysisRun, int(run_id))
+                self.run = self.get_record(AnalysisRun, id_param({"run": run_id}, "run"))
                 found = [e for e in taint_endpoints(self.run) if e.get("kind") == "crypto"]
                 self._exchanges = sorted({e["exchange"] for e in found if e.get("exchange")})
                 self._endpoints = [
@@ -549,10 +549,7 @@ class DeadlineDashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        try:
-            horizon = max(1, min(int(self.request.GET.get("days", 90)), 730))
-        except ValueError:
-            horizon = 90
+        horizon = int_param(self.request.GET, "days", 90, minimum=1, maximum=730, clamp=True)
         case = None
         reference = self.request.GET.get("case", "").strip()
         if reference:
