@@ -301,3 +301,23 @@ def test_a_non_numeric_page_parameter_answers_a_400_page_naming_it(lead, path, p
     assert response.status_code == 400
     assert param in response.content.decode()
     assert lead.get(path, {param: "100000"}).status_code == 200  # out of range: clamped
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"tags": 5}, "tags"), ({"tags": [1, None]}, "tags"), ({"title": None}, "title"), ({"title": ["x"]}, "title"),
+    ({"reference_currency": {"a": 1}}, "reference_currency"), ({"status": ["closed"]}, "status"),
+])
+def test_a_case_patch_with_a_field_of_the_wrong_type_answers_400_naming_it(lead, world, body, field):
+    lead.raise_request_exception = False
+    response = lead.patch(f"/api/cases/{world.case.reference}/", body, content_type="application/json")
+    assert response.status_code == 400, response.content[:300]
+    assert field in response.json()
+
+
+def test_a_case_patch_still_changes_what_it_names(lead, world):
+    response = lead.patch(f"/api/cases/{world.case.reference}/", {"title": " New title ", "tags": ["darknet"]},
+                          content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["title"] == "New title" and response.json()["tags"] == ["darknet"]
+    # A number where text is expected is read as its text (DRF's CharField), not a server error.
+    assert lead.patch(f"/api/cases/{world.case.reference}/", {"title": 5}, content_type="application/json").status_code == 200

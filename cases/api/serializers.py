@@ -41,6 +41,15 @@ class CaseSerializer(serializers.ModelSerializer):
                   "reference_currency", "created_at", "updated_at"]
 
 
+class CaseUpdateSerializer(serializers.Serializer):
+    """PATCH of a case: only the fields given change."""
+    title = serializers.CharField(max_length=200, required=False)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=Case.Status.choices, required=False)
+    reference_currency = serializers.CharField(max_length=3, required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+
+
 class CaseOpenSerializer(serializers.Serializer):
     reference = serializers.CharField(required=False, allow_blank=True, max_length=40)
     title = serializers.CharField(max_length=200)

@@ -67,14 +67,12 @@ class CaseViewSet(CaseScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrieve
         services.record_viewed(record=case, by=request.user)
         return Response(s.CaseSerializer(case).data)
 
-    @extend_schema(request=s.CaseSerializer)
+    @extend_schema(request=s.CaseUpdateSerializer, responses=s.CaseSerializer)
     def partial_update(self, request, *args, **kwargs):
         case = self.get_object()
-        allowed = {"title", "summary", "status", "reference_currency"}
-        data = {k: v for k, v in request.data.items() if k in allowed}
-        if "tags" in request.data:
-            data["tags"] = list(request.data["tags"])
-        case = services.case_update(case=case, by=request.user, **data)
+        body = s.CaseUpdateSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        case = services.case_update(case=case, by=request.user, **body.validated_data)
         return Response(s.CaseSerializer(case).data)
 
     @extend_schema(responses=s.AuditEventSerializer(many=True))
