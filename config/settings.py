@@ -89,6 +89,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # NUL bytes, non-object JSON bodies and the like answer 400 naming the field (cases/bad_input.py),
+    # before anything loads the session or the user from a cookie or token that holds them.
+    "cases.bad_input.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -96,8 +99,6 @@ MIDDLEWARE = [
     # Nothing behind the sign-in is cached; then the second factor is enforced (cases/middleware.py).
     "cases.middleware.NoStoreMiddleware",
     "cases.middleware.TwoFactorRequiredMiddleware",
-    # NUL bytes, non-object JSON bodies and the like answer 400 naming the field (cases/bad_input.py).
-    "cases.bad_input.BadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
