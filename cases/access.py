@@ -4,6 +4,8 @@ the case-scoped queryset. This module is the one place where access is decided.
 A record the user may not see is filtered out of every queryset, so views
 answer 404 for it exactly as for a record that does not exist.
 """
+import contextvars
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import models
@@ -226,8 +228,140 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(pk__in=active_memberships(user, action).values("case_id"))
 
 
+# --- the safety net: an unscoped query of a case-owned model fails -----------------------------
+#
+# While a request is handled (cases.middleware.ScopeGuardMiddleware) or a job's task runs
+# (cases.signals), reading a case-owned model through a queryset that was narrowed neither by
+# `.visible_to(user)` nor to a case (`.in_case(case)`, `filter(case=...)`, `filter(case_id__in=...)`),
+# nor reached from a loaded record (a related manager or a prefetch), raises `UnscopedQuery`
+# instead of returning rows of every case. Code that must look across cases on purpose
+# (deconfliction, the scheduled checks) says so with `.across_cases()`.
+
+_scope_strict: contextvars.ContextVar[bool] = contextvars.ContextVar("parallax_scope_strict", default=False)
+
+
+class UnscopedQuery(RuntimeError):
+    """A case-owned model was read without a case scope while the guard was on."""
+
+
+def across_cases(qs):
+    """`qs` marked as a deliberate read across cases (for querysets of any model)."""
+    return qs.across_cases() if hasattr(qs, "across_cases") else qs
+
+
+def scope_guard_enter(on: bool = True):
+    """Turn the guard on (or off) until `scope_guard_leave(token)`; for Celery's task signals."""
+    return _scope_strict.set(on)
+
+
+def scope_guard_leave(token):
+    try:
+        _scope_strict.reset(token)
+    except ValueError:  # set in another context (a worker thread pool): just turn it off
+        _scope_strict.set(False)
+
+
+@contextmanager
+def scope_guard(on: bool = True):
+    token = _scope_strict.set(on)
+    try:
+        yield
+    finally:
+        _scope_strict.reset(token)
+
+
+def _scoping_fields(model) -> frozenset:
+    """Lookups that bind a query to one case: the case itself, or a parent record that belongs to a
+    case (rows under a seizure, an asset, an import are of the parent's case)."""
+    cached = model.__dict__.get("_parallax_scoping_fields")
+    if cached is not None:
+        return cached
+    names = {"case", "case_id"}
+    for f in model._meta.get_fields():
+        if f.is_relation and f.many_to_one and f.concrete and f.related_model is not None:
+            related = f.related_model
+            if related._meta.label == "cases.Case" or any(
+                    getattr(g, "name", "") == "case" for g in related._meta.get_fields()):
+                names.update({f.name, f.attname})
+    result = frozenset(names)
+    setattr(model, "_parallax_scoping_fields", result)
+    return result
+
+
+def _mentions_case(model, args, kwargs) -> bool:
+    scoping = _scoping_fields(model)
+
+    def key_is_case(key):
+        return key.split("__", 1)[0] in scoping
+
+    if any(key_is_case(k) for k in kwargs):
+        return True
+    stack = list(args)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Q):
+            for child in node.children:
+                if isinstance(child, tuple) and key_is_case(child[0]):
+                    return True
+                if isinstance(child, Q):
+                    stack.append(child)
+    return False
+
+
 class CaseScopedQuerySet(models.QuerySet):
     """Default queryset of every case-owned model (which has a `case` FK)."""
+
+    _case_scoped = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._case_scoped = self._case_scoped
+        return clone
+
+    def _scoped(self):
+        self._case_scoped = True
+        return self
+
+    def across_cases(self):
+        """Deliberately read across cases (deconfliction, scheduled checks): the caller decides what
+        of the rows anyone may learn."""
+        return self._clone()._scoped()
+
+    def _filter_or_exclude(self, negate, args, kwargs):
+        clone = super()._filter_or_exclude(negate, args, kwargs)
+        if not negate and _mentions_case(self.model, args, kwargs):
+            clone._case_scoped = True
+        return clone
+
+    def _check_scope(self):
+        if _scope_strict.get() and not self._case_scoped and "instance" not in self._hints and not self.query.is_empty():
+            raise UnscopedQuery(
+                f"{self.model._meta.label} was read without a case scope: use .visible_to(user), "
+                f".in_case(case) or .across_cases()."
+            )
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._check_scope()
+        super()._fetch_all()
+
+    def iterator(self, *args, **kwargs):
+        self._check_scope()
+        return super().iterator(*args, **kwargs)
+
+    def count(self):
+        if self._result_cache is None:
+            self._check_scope()
+        return super().count()
+
+    def exists(self):
+        if self._result_cache is None:
+            self._check_scope()
+        return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        self._check_scope()
+        return super().aggregate(*args, **kwargs)
 
     def visible_to(self, user, action: str = Action.VIEW):
         if not user_is_usable(user):

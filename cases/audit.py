@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from cases.access import across_cases
 from cases.middleware import current_ip
 from cases.models import AuditEvent
 
@@ -416,7 +417,7 @@ def audit_redact(events, *, user):
             except Exception:  # noqa: BLE001 - an id that is no pk of the model matches nothing
                 continue
         found = manager.all().visible_to(user).filter(pk__in=pks).values_list("pk", flat=True)
-        existing = manager.filter(pk__in=pks).values_list("pk", flat=True)
+        existing = across_cases(manager.all()).filter(pk__in=pks).values_list("pk", flat=True)
         visible[label] = {str(pk) for pk in found}
         visible[label + "#exists"] = {str(pk) for pk in existing}
     for event in events:

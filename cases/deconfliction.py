@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 
-from cases.access import DerivedHandling, Handling, Role, has_fiu_access, membership_for, user_is_fiu
+from cases.access import DerivedHandling, across_cases, Handling, Role, has_fiu_access, membership_for, user_is_fiu
 from cases.audit import AuditAction, audit_record
 from cases.models import CaseMembership, DeconflictionHit
 
@@ -64,7 +64,7 @@ def _matched_records(hit):
         except (LookupError, ValueError):
             found.append(None)
             continue
-        found.append(model._default_manager.filter(pk=pk).first())
+        found.append(across_cases(model._default_manager.all()).filter(pk=pk).first())
     return found
 
 

@@ -48,8 +48,8 @@ class ProgressReporter:
         # transaction must report through a reporter with its own connection
         # (finance.progress.ImportProgress does so on PostgreSQL), or the page
         # sees the progress only at commit.
-        Job.objects.filter(pk=self.job_id).update(**fields)
-        if Job.objects.filter(pk=self.job_id, cancel_requested=True).exists():
+        Job.objects.across_cases().filter(pk=self.job_id).update(**fields)
+        if Job.objects.across_cases().filter(pk=self.job_id, cancel_requested=True).exists():
             raise JobCancelled()
 
 
@@ -79,9 +79,9 @@ def job_cancel(*, job, by) -> Job:
     if job.is_finished:
         return job
     with transaction.atomic():
-        Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+        Job.objects.across_cases().filter(pk=job.pk).update(cancel_requested=True)
         if job.status == Job.Status.QUEUED:
-            Job.objects.filter(pk=job.pk).update(
+            Job.objects.across_cases().filter(pk=job.pk).update(
                 status=Job.Status.CANCELLED, finished_at=timezone.now(), progress_message="Cancelled before it started"
             )
         audit_record(actor=by, action=AuditAction.JOB_CANCEL, obj=job, case=job.case)
@@ -101,10 +101,10 @@ def job_cancel(*, job, by) -> Job:
 def job_mark_running(job_id) -> bool:
     """Returns False when the job must not run (finished or cancelled)."""
     now = timezone.now()
-    job = Job.objects.filter(pk=job_id).first()
+    job = Job.objects.across_cases().filter(pk=job_id).first()
     if job is None or job.is_finished or job.cancel_requested:
         return False
-    Job.objects.filter(pk=job_id).update(
+    Job.objects.across_cases().filter(pk=job_id).update(
         status=Job.Status.RUNNING,
         started_at=job.started_at or now,
         heartbeat_at=now,
@@ -122,7 +122,7 @@ def job_mark_succeeded(job_id, result):
         if "result_type" in result:
             fields["result_type"] = result["result_type"]
             fields["result_id"] = str(result.get("result_id", ""))
-    Job.objects.filter(pk=job_id).exclude(status__in=Job.FINISHED).update(**fields)
+    Job.objects.across_cases().filter(pk=job_id).exclude(status__in=Job.FINISHED).update(**fields)
 
 
 def job_mark_failed(job_id, error):
@@ -130,10 +130,10 @@ def job_mark_failed(job_id, error):
         status, message, text = Job.Status.CANCELLED, "Cancelled; nothing was written", ""
     else:
         status, message, text = Job.Status.FAILED, "Failed; nothing was written", _describe(error)
-    Job.objects.filter(pk=job_id).exclude(status__in=Job.FINISHED).update(
+    Job.objects.across_cases().filter(pk=job_id).exclude(status__in=Job.FINISHED).update(
         status=status, finished_at=timezone.now(), progress_message=message, error=text
     )
-    job = Job.objects.filter(pk=job_id).select_related("case", "started_by").first()
+    job = Job.objects.across_cases().filter(pk=job_id).select_related("case", "started_by").first()
     if job is not None:
         audit_record(
             actor=None, label="worker", action=f"job.{status}", obj=job, case=job.case, details={"error": text[:500]}
@@ -151,7 +151,7 @@ def _describe(error):
 def jobs_reap_stale(*, older_than=timedelta(minutes=45)) -> int:
     """Mark running jobs whose worker stopped reporting as failed."""
     cutoff = timezone.now() - older_than
-    stale = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff)
+    stale = Job.objects.across_cases().filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff)
     count = 0
     for job_id in list(stale.values_list("id", flat=True)):
         job_mark_failed(job_id, RuntimeError("the worker running this job stopped responding"))

@@ -107,3 +107,17 @@ class NoStoreMiddleware:
         if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
             add_never_cache_headers(response)
         return response
+
+
+class ScopeGuardMiddleware:
+    """While a request is handled, a case-owned model read without a case scope raises
+    (cases.access.UnscopedQuery): a forgotten `.visible_to(user)` fails loudly instead of leaking."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from cases.access import scope_guard
+
+        with scope_guard(getattr(settings, "PARALLAX_SCOPE_GUARD", True)):
+            return self.get_response(request)

@@ -242,8 +242,9 @@ def age_group(dob, on=None):
 def aggregate_statistics(*, user):
     """Counts only, no record details. Focal points see all cases; others their own."""
     if user.is_focal_point:
+        # The focal point's figures count every case and name none of them.
         cases = Case.objects.all()
-        entities = Entity.objects.all()
+        entities = Entity.objects.across_cases()
     else:
         cases = Case.objects.visible_to(user)
         entities = Entity.objects.visible_to(user)

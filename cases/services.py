@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import evidence as evidence_store
-from cases.access import Action, Handling, Role, can, has_fiu_access, user_is_fiu
+from cases.access import Action, Handling, Role, across_cases, can, has_fiu_access, user_is_fiu
 from cases.audit import AuditAction, audit_read, audit_record, read_action
 from cases.models import (
     Agency, Case, CaseMembership, Entity, FiuAccessGrant, EntityIdentifier, EntityLink, EvidenceFile, Job, Note, Notification, Tag, Task,
@@ -328,7 +328,7 @@ def unreleased_sources(*, record, sources) -> list[str]:
         if (label, pk) == own:
             continue
         model = apps.get_model(label)
-        found = model._default_manager.filter(pk=pk).first()
+        found = across_cases(model._default_manager.all()).filter(pk=pk).first()
         labels.append(f"{model._meta.verbose_name} “{found}”" if found is not None else f"{label} #{pk}")
     return labels
 
@@ -474,7 +474,7 @@ def tasks_overdue_notify(*, today=None) -> int:
 
     today = today or timezone.localdate()
     sent = 0
-    overdue = Task.objects.filter(
+    overdue = Task.objects.across_cases().filter(  # the daily check spans every case
         due_date__lt=today, status__in=[Task.Status.OPEN, Task.Status.IN_PROGRESS], assignee__isnull=False
     ).select_related("case", "assignee")
     for task in overdue:

@@ -1,7 +1,9 @@
 """Job rows follow their Celery tasks: written here, not in task bodies."""
-from celery.signals import task_failure, task_prerun, task_success
+from celery.signals import task_failure, task_postrun, task_prerun, task_success
+from django.conf import settings
 
 from cases import jobs
+from cases.access import scope_guard_enter, scope_guard_leave
 
 
 def _job_id(kwargs):
@@ -10,10 +12,20 @@ def _job_id(kwargs):
 
 @task_prerun.connect
 def on_task_prerun(task_id=None, task=None, args=None, kwargs=None, **extra):
+    # A task reads case records only through its job's case (cases.access scope guard).
+    task.request.parallax_scope_token = scope_guard_enter(getattr(settings, "PARALLAX_SCOPE_GUARD", True))
     job_id = _job_id(kwargs)
     if job_id is not None and not jobs.job_mark_running(job_id):
         # The job is finished or was cancelled: the task body sees this and returns.
         task.request.parallax_skip = True
+
+
+@task_postrun.connect
+def on_task_postrun(task_id=None, task=None, **extra):
+    token = getattr(task.request, "parallax_scope_token", None)
+    if token is not None:
+        task.request.parallax_scope_token = None
+        scope_guard_leave(token)
 
 
 @task_success.connect

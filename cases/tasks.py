@@ -13,7 +13,7 @@ def _skip(task):
 def evidence_verify_task(self, *, job_id):
     if _skip(self):
         return None
-    job = Job.objects.select_related("case", "started_by").get(pk=job_id)
+    job = Job.objects.across_cases().select_related("case", "started_by").get(pk=job_id)
     return services.evidence_verify_all(case=job.case, by=job.started_by, progress=jobs.ProgressReporter(job_id))
 
 

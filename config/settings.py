@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "cases.middleware.RequestContextMiddleware",
+    # A case-owned model read without a case scope raises while a request is handled (cases/access.py).
+    "cases.middleware.ScopeGuardMiddleware",
     # Axes last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -196,6 +198,8 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Parallax")
 # A second factor for every case member and staff account (cases/two_factor.py). Off only in the test
 # suite, whose tests sign in with force_login; a deploy check warns when it is off (cases/checks.py).
 PARALLAX_2FA_REQUIRED = env_bool("PARALLAX_2FA_REQUIRED", not TESTING)
+# The safety net of case scoping (cases/access.py): on in every environment; off only to diagnose.
+PARALLAX_SCOPE_GUARD = env_bool("PARALLAX_SCOPE_GUARD", True)
 # Short names of agencies whose members need no second factor (staff always do).
 PARALLAX_2FA_EXEMPT_AGENCIES = env_list("PARALLAX_2FA_EXEMPT_AGENCIES", [])
 # API tokens (cases/tokens.py) expire after this many hours.
@@ -287,7 +291,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     # drf-spectacular, plus the error answers and read-only nullable fields (cases/api/schema.py).
     "DEFAULT_SCHEMA_CLASS": "cases.api.schema.ParallaxAutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["cases.api.filters.CaseScopedFilterBackend"],
     "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
     # Throttles key on the client address behind the trusted proxies only (see PARALLAX_TRUSTED_PROXIES).
     "NUM_PROXIES": PARALLAX_TRUSTED_PROXIES,

@@ -21,13 +21,13 @@ def _url(account):
 def check_accounts(*, case, by, account_ids):
     """Report accounts of `case` that another case also holds; returns the notices for `by`."""
     notices = []
-    accounts = Account.objects.filter(pk__in=account_ids).exclude(identifier_normalized="")
+    accounts = Account.objects.filter(case=case, pk__in=account_ids).exclude(identifier_normalized="")
     wanted = {a.identifier_normalized: a for a in accounts if len(a.identifier_normalized) >= 6}
     if not wanted:
         return notices
     # Deliberately unscoped: deconfliction searches every case; `deconfliction_report` keeps unreleased FIU
     # intelligence to users with FIU access and tells either side only the contact agency.
-    others = Account.objects.filter(identifier_normalized__in=list(wanted)).exclude(case=case).select_related("case")
+    others = Account.objects.across_cases().filter(identifier_normalized__in=list(wanted)).exclude(case=case).select_related("case")
     matches = {}
     for other in others:
         subject = wanted[other.identifier_normalized]

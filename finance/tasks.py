@@ -14,8 +14,8 @@ def import_run_task(self, *, job_id):
 
     from finance.progress import ImportProgress
 
-    job = Job.objects.get(pk=job_id)
-    imp = Import.objects.select_related("case", "evidence", "created_by").get(pk=job.params["import"])
+    job = Job.objects.across_cases().get(pk=job_id)
+    imp = Import.objects.in_case(job.case_id).select_related("case", "evidence", "created_by").get(pk=job.params["import"])
     progress = ImportProgress(job_id)
     try:
         return services.import_run(imp=imp, progress=progress)

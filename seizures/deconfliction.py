@@ -24,7 +24,7 @@ def serial_matches(firearm) -> list[Match]:
     value = firearm.serial_normalized
     if not value or serials.known_characters(value) < MIN_KNOWN_CHARACTERS:
         return []
-    others = Firearm.objects.exclude(case_id=firearm.case_id).exclude(serial_normalized="").select_related("case")
+    others = Firearm.objects.across_cases().exclude(case_id=firearm.case_id).exclude(serial_normalized="").select_related("case")
     make = firearm.make_normalized
     # Unknown make on either side: the serial alone decides, and the match is only partial.
     same_make = others.filter(make_normalized__in=[make, ""]) if make else others

@@ -308,7 +308,7 @@ def custody_record(*, item, by, kind, occurred_at, **fields) -> CustodyEvent:
     if kind not in CustodyEvent.Kind.values:
         raise ValidationError({"kind": f"Unknown custody event {kind!r}."})
     # Lock the item so two officers appending at once get consecutive sequence numbers.
-    type(item).objects.select_for_update().filter(pk=item.pk).first()
+    type(item).objects.select_for_update().in_case(item.case_id).filter(pk=item.pk).first()
     chain = CustodyEvent.objects.filter(**{field: item}).order_by("-sequence")
     last = chain.first()
     K = CustodyEvent.Kind
@@ -528,7 +528,8 @@ def tracing_request_close(*, request, by) -> TracingRequest:
 def tracing_overdue(*, today=None):
     """Sent or acknowledged requests past their due date, in every case (for the daily check)."""
     today = today or timezone.localdate()
-    return TracingRequest.objects.filter(status__in=TracingRequest.OPEN_STATUSES, due_date__lt=today)
+    # The daily check looks at every case; each reminder goes to its own requester only.
+    return TracingRequest.objects.across_cases().filter(status__in=TracingRequest.OPEN_STATUSES, due_date__lt=today)
 
 
 def tracing_overdue_notify(*, today=None) -> int:

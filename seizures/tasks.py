@@ -18,5 +18,5 @@ def seizure_import_task(self, *, job_id):
     from cases.models import Job
     from seizures.importer import seizure_import_run
 
-    job = Job.objects.select_related("case", "started_by").get(pk=job_id)
+    job = Job.objects.across_cases().select_related("case", "started_by").get(pk=job_id)
     return seizure_import_run(job=job, progress=ProgressReporter(job_id))

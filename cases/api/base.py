@@ -105,3 +105,4 @@ class CaseScopedViewSet(CaseScopedViewSetMixin, viewsets.ModelViewSet):
     """Writes go through `perform_create`/`perform_update`, which concrete viewsets route to services."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
+

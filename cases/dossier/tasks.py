@@ -10,6 +10,6 @@ from cases.models import Dossier, Job
 def dossier_render_task(self, *, job_id):
     if getattr(self.request, "parallax_skip", False):
         return None
-    job = Job.objects.get(pk=job_id)
+    job = Job.objects.across_cases().get(pk=job_id)
     dossier = Dossier.objects.select_related("case", "case__lead_agency", "requested_by").get(pk=job.params["dossier"])
     return services.dossier_build(dossier=dossier, progress=jobs.ProgressReporter(job_id))

@@ -3,9 +3,10 @@ from django.conf import settings
 from django.db import models
 
 from cases.access import CaseScopedQuerySet, Handling
+from cases.models.records import UniqueChecksAcrossCases
 
 
-class Job(models.Model):
+class Job(UniqueChecksAcrossCases, models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"

@@ -2,10 +2,23 @@
 from django.conf import settings
 from django.db import models
 
-from cases.access import CaseScopedQuerySet, Handling
+from cases.access import CaseScopedQuerySet, Handling, scope_guard
 
 
-class CaseRecord(models.Model):
+class UniqueChecksAcrossCases:
+    """Django's uniqueness and constraint checks query the default manager without a case: they look
+    across cases by design and return nothing but a yes/no, so the scope guard stands aside for them."""
+
+    def validate_unique(self, *args, **kwargs):
+        with scope_guard(False):
+            return super().validate_unique(*args, **kwargs)
+
+    def validate_constraints(self, *args, **kwargs):
+        with scope_guard(False):
+            return super().validate_constraints(*args, **kwargs)
+
+
+class CaseRecord(UniqueChecksAcrossCases, models.Model):
     """A record owned by one case; its default manager is case-scoped."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")

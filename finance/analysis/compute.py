@@ -261,7 +261,7 @@ def compute_crypto_cluster(run, progress):
             "merged_by": [meta["hashes"].get(t) for t in sorted(cl.merged_by.get(c, ()))[:50]],
         })
     change = [{"tx": meta["hashes"].get(g["tx"]), "address_id": g["address"],
-               "address": idents.get(g["address"]) or Account.objects.filter(pk=g["address"]).values_list(
+               "address": idents.get(g["address"]) or Account.objects.filter(case=case, pk=g["address"]).values_list(
                    "identifier", flat=True).first(), "confidence": g["confidence"], "reasons": g["reasons"]}
               for g in cl.change[:500]]
     result = {"clusters": clusters, "coinjoins": [meta["hashes"].get(t) for t in cl.coinjoins],

@@ -190,7 +190,7 @@ def _degrees(case, keys):
     accounts = [int(k[2:]) for k in keys if k.startswith("a:")]
     # accounts belong to one case, so their transactions are that case's (no case filter: it would
     # steer the query planner away from the account indexes)
-    all_rows = Transaction.objects.all()
+    all_rows = Transaction.objects.across_cases()
     for chunk in _chunks(accounts):
         for field in ("debit_account_id", "credit_account_id"):
             for acc, n in all_rows.filter(**{f"{field}__in": chunk}).order_by().values_list(field).annotate(

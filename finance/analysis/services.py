@@ -167,11 +167,13 @@ def analysis_rerun(*, run, by) -> AnalysisRun:
     return analysis_start(case=run.case, by=by, kind=run.kind, params=params, title=run.title, rerun_of=run)
 
 
-def analysis_execute(*, run_id, progress) -> dict:
+def analysis_execute(*, run_id, progress, case_id=None) -> dict:
     """The work of a run's job. Computes without writing, then writes result, alerts and status
     in one transaction: a worker lost mid-run leaves nothing half-written, and a retried job
     computes again (a run already finished is not computed twice)."""
-    run = AnalysisRun.objects.select_related("case", "created_by").get(pk=run_id)
+    # A job's task names its case; the command line and the demo run outside the scope guard.
+    runs = AnalysisRun.objects.in_case(case_id) if case_id is not None else AnalysisRun.objects.across_cases()
+    run = runs.select_related("case", "created_by").get(pk=run_id)
     if run.status == AnalysisRun.Status.SUCCEEDED:
         return _task_result(run)
     started = timezone.now()
@@ -181,7 +183,7 @@ def analysis_execute(*, run_id, progress) -> dict:
         _test_pause(progress)
         computed = compute.COMPUTE[run.kind](run, progress)
         with transaction.atomic():
-            run = AnalysisRun.objects.select_for_update().select_related("case", "created_by").get(pk=run_id)
+            run = AnalysisRun.objects.select_for_update().in_case(run.case_id).select_related("case", "created_by").get(pk=run_id)
             if run.status == AnalysisRun.Status.SUCCEEDED:
                 return _task_result(run)
             run.result = computed.result

@@ -11,5 +11,6 @@ def analysis_run_task(self, *, job_id):
         return None
     from . import services
 
-    job = Job.objects.get(pk=job_id)
-    return services.analysis_execute(run_id=job.params["run"], progress=jobs.ProgressReporter(job_id))
+    job = Job.objects.across_cases().get(pk=job_id)
+    return services.analysis_execute(run_id=job.params["run"], case_id=job.case_id,
+                                     progress=jobs.ProgressReporter(job_id))

@@ -218,7 +218,7 @@ def measure_record(*, case, by, asset, to_state, authority, legal_basis, issued_
         raise TypeError(f"unknown measure fields: {sorted(unknown)}")
     if asset.case_id != case.pk:
         raise not_found_error("asset", asset.pk)
-    asset = Asset.objects.select_for_update().get(pk=asset.pk)  # one transition at a time
+    asset = Asset.objects.select_for_update().in_case(case).get(pk=asset.pk)  # one transition at a time
     if to_state not in AssetState.values:
         raise ValidationError({"to_state": f"Unknown state “{to_state}”."})
     if not states.allowed(asset.state, to_state):
@@ -273,7 +273,7 @@ def deadline_reminders_send(*, today=None) -> int:
     leads = reminder_lead_days()
     horizon = today + timedelta(days=max(leads, default=0))
     sent = 0
-    measures = (LegalMeasure.objects.filter(superseded_at__isnull=True)
+    measures = (LegalMeasure.objects.across_cases().filter(superseded_at__isnull=True)  # daily, every case
                 .exclude(asset__state__in=states.TERMINAL)
                 .select_related("asset", "case"))
     for measure in measures.filter(expires_on__lte=horizon) | measures.filter(review_on__lte=horizon):
@@ -459,7 +459,7 @@ def letter_issue(*, letter, by) -> RequestLetter:
     from cases.services import evidence_upload
 
     require(by, letter.case, Action.ADD)
-    letter = RequestLetter.objects.select_for_update().get(pk=letter.pk)
+    letter = RequestLetter.objects.select_for_update().in_case(letter.case_id).get(pk=letter.pk)
     if letter.status != RequestLetter.Status.DRAFT:
         raise ValidationError("This letter has already been issued.")
     if letter.handling == Handling.FIU and letter.fiu_released_at is None:
