@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Two processes by default (the machines have two cores); PYTEST_ARGS="-n 0 -k x" to narrow a run.
-PYTEST_ARGS ?= -n 2
+PYTEST_ARGS ?= -n 2 --dist worksteal
 # The demo runs with DEBUG on the local machine only; production settings come from the environment.
 # Its demo logins skip the second factor unless PARALLAX_2FA_REQUIRED=1 (production requires it).
 RUN_ENV := DEBUG=$${DEBUG:-1} PARALLAX_2FA_REQUIRED=$${PARALLAX_2FA_REQUIRED:-0}
