@@ -118,9 +118,22 @@ class NoteSerializer(HandledFields):
         read_only_fields = ["fiu_released_at", "created_at"]
 
 
+class TeamMemberField(serializers.SlugRelatedField):
+    """A user named by user name among the active members of the target case: someone outside the
+    team reads exactly like a user name that does not exist."""
+
+    def get_queryset(self):
+        from cases.api.fields import target_case
+        from cases.models import CaseMembership
+
+        case = target_case(self)
+        if case is None:
+            return User.objects.none()
+        return User.objects.filter(pk__in=CaseMembership.objects.active().filter(case=case).values("user_id"))
+
+
 class TaskSerializer(HandledFields):
-    assignee = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all(), required=False,
-                                            allow_null=True)
+    assignee = TeamMemberField(slug_field="username", queryset=User.objects.none(), required=False, allow_null=True)
 
     class Meta:
         model = Task
